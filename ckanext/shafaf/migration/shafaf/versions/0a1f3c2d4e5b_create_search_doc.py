@@ -1,0 +1,63 @@
+"""create the PostgreSQL search index table
+
+Revision ID: 0a1f3c2d4e5b
+Revises:
+Create Date: 2026-11-23 12:30:00
+
+"""
+from alembic import op
+
+revision = "0a1f3c2d4e5b"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # One row per indexed dataset: the very document CKAN would send to Solr
+    # (`doc`), its Persian-analysed text (`tsv`, and `ftsv` per text field as
+    # tsvector literals) and the columns every search filters or sorts on.
+    op.execute("""
+    CREATE TABLE shafaf_search_doc (
+        id text PRIMARY KEY,
+        site_id text NOT NULL,
+        name text,
+        state text,
+        capacity text,
+        dataset_type text,
+        owner_org text,
+        title_string text COLLATE "C",
+        metadata_created timestamptz,
+        metadata_modified timestamptz,
+        permission_labels text[] NOT NULL DEFAULT '{}',
+        doc jsonb NOT NULL,
+        ftsv jsonb NOT NULL DEFAULT '{}',
+        tsv tsvector NOT NULL,
+        data_dict text,
+        validated_data_dict text,
+        indexed_at timestamptz NOT NULL DEFAULT now()
+    )""")
+    op.execute("CREATE INDEX shafaf_search_doc_tsv_idx "
+               "ON shafaf_search_doc USING gin (tsv)")
+    op.execute("CREATE INDEX shafaf_search_doc_doc_idx "
+               "ON shafaf_search_doc USING gin (doc jsonb_path_ops)")
+    op.execute("CREATE INDEX shafaf_search_doc_labels_idx "
+               "ON shafaf_search_doc USING gin (permission_labels)")
+    op.execute("CREATE INDEX shafaf_search_doc_name_idx ON shafaf_search_doc (name)")
+    op.execute("CREATE INDEX shafaf_search_doc_modified_idx "
+               "ON shafaf_search_doc (metadata_modified)")
+    op.execute("CREATE INDEX shafaf_search_doc_owner_idx ON shafaf_search_doc (owner_org)")
+    # Every value of a field, whether the document holds a scalar or a list.
+    op.execute("""
+    CREATE OR REPLACE FUNCTION shafaf_values(v jsonb) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT x FROM jsonb_array_elements_text(
+            CASE jsonb_typeof(v) WHEN 'array' THEN v
+                                 WHEN 'null' THEN '[]'::jsonb
+                                 ELSE jsonb_build_array(v) END) AS x
+    $$""")
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS shafaf_search_doc")
+    op.execute("DROP FUNCTION IF EXISTS shafaf_values(jsonb)")

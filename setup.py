@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+from setuptools import setup, find_packages
+
+setup(
+    name="ckanext-shafaf",
+    version="0.1.0",
+    description="Federated transparency catalogue of Iranian municipalities and provinces (سامانه شفافیت) for CKAN",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0",
+    python_requires=">=3.10",
+    packages=find_packages(exclude=["contrib", "docs"]),
+    namespace_packages=["ckanext"],
+    include_package_data=True,
+    package_data={
+        "ckanext.shafaf": [
+            "config_declaration.yaml",
+            "schemas/*.yaml",
+            "schemas/*.json",
+            "harvesters/*.yaml",
+            "templates/**/*.html",
+            "public/**/*",
+            "i18n/**/*",
+            "migration/shafaf/*.ini",
+            "migration/shafaf/*.mako",
+            "migration/shafaf/versions/*.py",
+            "search/solr/*",
+        ],
+    },
+    install_requires=[
+        # The CKAN stack itself is pinned in requirements.txt; these are ours.
+        "ckanapi>=4.11",
+        "persiantools>=6.2",
+        "python-dateutil>=2.9",
+        "requests>=2.32",
+    ],
+    entry_points="""
+        [ckan.plugins]
+        shafaf = ckanext.shafaf.plugin:ShafafPlugin
+
+        [babel.extractors]
+        ckan = ckan.lib.extract:extract_ckan
+    """,
+)
