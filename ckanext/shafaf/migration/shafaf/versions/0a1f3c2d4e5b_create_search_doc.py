@@ -19,7 +19,7 @@ def upgrade() -> None:
     # tsvector literals) and the columns every search filters or sorts on.
     op.execute("""
     CREATE TABLE shafaf_search_doc (
-        id text PRIMARY KEY,
+        id text NOT NULL,
         site_id text NOT NULL,
         name text,
         state text,
@@ -35,7 +35,8 @@ def upgrade() -> None:
         tsv tsvector NOT NULL,
         data_dict text,
         validated_data_dict text,
-        indexed_at timestamptz NOT NULL DEFAULT now()
+        indexed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (id, site_id)
     )""")
     op.execute("CREATE INDEX shafaf_search_doc_tsv_idx "
                "ON shafaf_search_doc USING gin (tsv)")

@@ -1,0 +1,47 @@
+"""Test support shared by our suite and the run of CKAN's own tests.
+
+CKAN's `reset_db` drops every table it can reflect (ours too) and rebuilds
+only core's; the search index table has to come back through our migration.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.tests import helpers
+
+import ckanext.shafaf
+
+MIGRATIONS_INI = os.path.join(
+    os.path.dirname(ckanext.shafaf.__file__), "migration", "shafaf", "alembic.ini")
+
+
+def upgrade_shafaf_db() -> None:
+    """Apply our alembic migrations, whatever plugins the test has loaded."""
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = MIGRATIONS_INI
+    try:
+        model.repo.upgrade_db("head")
+    finally:
+        model.repo._alembic_ini = original
+
+
+def reset_db_with_search_index() -> None:
+    from ckan.cli.db import _get_pending_plugins, _run_migrations
+    helpers.reset_db()
+    for plugin in _get_pending_plugins():
+        _run_migrations(plugin)
+    upgrade_shafaf_db()
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE shafaf_search_doc"))
+
+
+def make_reset_db() -> Callable[[], None]:
+    from ckan.tests import factories
+    def reset() -> None:
+        factories.fake.unique.clear()
+        reset_db_with_search_index()
+    return reset
