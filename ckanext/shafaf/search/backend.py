@@ -44,8 +44,9 @@ def _install(make_connection: Any, schema_check: Any,
 def declare_solr_optional(declaration: Any, key: Any) -> None:
     """CKAN declares `solr_url` required; with our backend there is no Solr."""
     from ckan.config.declaration.option import Flag
-    option = declaration[key.solr_url]
-    option.flags &= ~Flag.required
+    option = declaration.get(key.solr_url)
+    if option is not None:  # absent when only our own options are loaded
+        option.flags &= ~Flag.required
 
 
 def configure(config: Any) -> None:

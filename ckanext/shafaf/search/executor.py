@@ -101,7 +101,10 @@ def _where(request: SearchRequest, compiler: Compiler) -> str:
         clauses = [compiler.where(lucene.parse(q, request.q_op))]
     for fq in request.fq:
         if fq.strip():
-            clauses.append(compiler.where(lucene.parse(fq, request.q_op)))
+            # a filter never ranks, and one whose words all analyse away
+            # is ignored, as Solr does
+            clauses.append(compiler.where(lucene.parse(fq, request.q_op),
+                                          empty="TRUE", rank=False))
     return " AND ".join(f"({c})" for c in clauses)
 
 
