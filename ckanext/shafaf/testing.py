@@ -14,6 +14,7 @@ import ckan.model as model
 from ckan.tests import helpers
 
 import ckanext.shafaf
+from ckanext.shafaf.search import cache
 
 MIGRATIONS_INI = os.path.join(
     os.path.dirname(ckanext.shafaf.__file__), "migration", "shafaf", "alembic.ini")
@@ -36,7 +37,8 @@ def reset_db_with_search_index() -> None:
         _run_migrations(plugin)
     upgrade_shafaf_db()
     with model.meta.engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE shafaf_search_doc"))
+        conn.execute(sa.text("TRUNCATE shafaf_search_doc CASCADE"))
+    cache.bump_generation()
 
 
 def make_reset_db() -> Callable[[], None]:

@@ -8,6 +8,7 @@ running unchanged, instead of copying it.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any, Iterable, Optional
 
@@ -18,37 +19,32 @@ import ckan.model as model
 from ckan.lib.search.common import (
     SearchError, SearchIndexError, solr_datetime_decoder)
 
-from ckanext.shafaf.search import lucene
-from ckanext.shafaf.search.documents import index_row
-from ckanext.shafaf.search.executor import SearchRequest, execute
+from ckanext.shafaf.search import cache, lucene
+from ckanext.shafaf.search.documents import index_rows
+from ckanext.shafaf.search.executor import (
+    FROM, STORED, TABLE, SearchRequest, execute)
 from ckanext.shafaf.search.sql import Compiler
 
 log = logging.getLogger(__name__)
 
-TABLE = "shafaf_search_doc"
 
-_UPSERT = sa.text(f"""
-    INSERT INTO {TABLE} (id, site_id, name, state, capacity, dataset_type,
-        owner_org, title_string, metadata_created, metadata_modified,
-        permission_labels, doc, ftsv, tsv, data_dict, validated_data_dict,
-        indexed_at)
-    VALUES (:id, :site_id, :name, :state, :capacity, :dataset_type,
-        :owner_org, :title_string, :metadata_created, :metadata_modified,
-        :permission_labels, CAST(:doc AS jsonb), CAST(:ftsv AS jsonb),
-        CAST(:tsv AS tsvector), :data_dict, :validated_data_dict, now())
-    ON CONFLICT (id, site_id) DO UPDATE SET
-        name = EXCLUDED.name,
-        state = EXCLUDED.state, capacity = EXCLUDED.capacity,
-        dataset_type = EXCLUDED.dataset_type, owner_org = EXCLUDED.owner_org,
-        title_string = EXCLUDED.title_string,
-        metadata_created = EXCLUDED.metadata_created,
-        metadata_modified = EXCLUDED.metadata_modified,
-        permission_labels = EXCLUDED.permission_labels, doc = EXCLUDED.doc,
-        ftsv = EXCLUDED.ftsv, tsv = EXCLUDED.tsv,
-        data_dict = EXCLUDED.data_dict,
-        validated_data_dict = EXCLUDED.validated_data_dict,
-        indexed_at = now()
-""")
+_COLUMNS = ("id", "site_id", "name", "state", "capacity", "dataset_type",
+            "owner_org", "title_string", "metadata_created", "metadata_modified",
+            "permission_labels", "doc", "tsv")
+_CASTS = {"doc": "CAST(:doc AS jsonb)", "tsv": "CAST(:tsv AS tsvector)"}
+_UPSERT = sa.text(
+    f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}, indexed_at) VALUES ("
+    + ", ".join(_CASTS.get(c, f":{c}") for c in _COLUMNS) + ", clock_timestamp()) "
+    "ON CONFLICT (id, site_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[2:])
+    + ", indexed_at = clock_timestamp()")
+_UPSERT_STORED = sa.text(f"""
+    INSERT INTO {STORED} (id, site_id, doc, ftsv, data_dict, validated_data_dict)
+    VALUES (:id, :site_id, CAST(:doc AS jsonb), CAST(:ftsv AS jsonb), :data_dict,
+            :validated_data_dict)
+    ON CONFLICT (id, site_id) DO UPDATE SET doc = EXCLUDED.doc,
+        ftsv = EXCLUDED.ftsv, data_dict = EXCLUDED.data_dict,
+        validated_data_dict = EXCLUDED.validated_data_dict""")
 
 
 class Results:
@@ -67,8 +63,18 @@ class Results:
         return iter(self.docs)
 
 
+@functools.lru_cache(maxsize=4)
+def _pooled_engine(url: str) -> sa.engine.Engine:
+    return sa.create_engine(url, pool_size=4, max_overflow=8, pool_pre_ping=True)
+
+
 def engine() -> sa.engine.Engine:
-    return model.meta.engine
+    """A pooled engine on CKAN's database.
+
+    CKAN's own engine may be a NullPool one (its migrations install one), and
+    a new PostgreSQL connection per search would cost more than the search.
+    """
+    return _pooled_engine(str(model.meta.engine.url))
 
 
 class PostgresConnection:
@@ -82,12 +88,17 @@ class PostgresConnection:
 
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
             **_kw: Any) -> None:
-        rows = [index_row(doc) for doc in docs]
+        rows = [index_rows(doc) for doc in docs]
         if not rows:
             return
         try:
             with engine().begin() as conn:
-                conn.execute(_UPSERT, rows)
+                # derived data, rebuilt by `ckan search-index rebuild`: a crash
+                # may lose the last writes, never corrupt them
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                conn.execute(_UPSERT, [searched for searched, _ in rows])
+                conn.execute(_UPSERT_STORED, [stored for _, stored in rows])
+            cache.bump_generation()
         except SQLAlchemyError as e:
             raise SearchIndexError(
                 f"نمایه جستجو به‌روز نشد / Could not write the search index: {e.orig!r}")
@@ -101,9 +112,12 @@ class PostgresConnection:
             where, params = "d.id = :delete_id", {"delete_id": id}
         else:
             where, params = compiler.where(lucene.parse(q or "")), compiler.params
+        sql = (f"DELETE FROM {TABLE} WHERE (id, site_id) IN "
+               f"(SELECT d.id, d.site_id FROM {FROM} WHERE {where})")
         try:
             with engine().begin() as conn:
-                conn.execute(sa.text(f"DELETE FROM {TABLE} d WHERE {where}"), params)
+                conn.execute(sa.text(sql), params)
+            cache.bump_generation()
         except SQLAlchemyError as e:
             raise SearchIndexError(
                 f"حذف از نمایه جستجو انجام نشد / Could not delete from the search index: {e.orig!r}")
@@ -114,8 +128,7 @@ class PostgresConnection:
     def search(self, q: Optional[str] = None, **params: Any) -> Results:
         request = SearchRequest.from_solr_params(q, params)
         try:
-            with engine().connect() as conn:
-                docs, hits, facets = execute(conn, request)
+            docs, hits, facets = cache.cached(request, lambda: _run(request))
         except SQLAlchemyError as e:
             log.error("Search failed: %r", e)
             raise SearchError(
@@ -124,6 +137,11 @@ class PostgresConnection:
             # as pysolr does with CKAN's decoder: date strings become datetimes
             docs = [solr_datetime_decoder(doc) for doc in docs]
         return Results(docs, hits, {"facet_fields": facets})
+
+
+def _run(request: SearchRequest) -> cache.Result:
+    with engine().begin() as conn:
+        return execute(conn, request)
 
 
 def make_connection(decode_dates: bool = True) -> PostgresConnection:

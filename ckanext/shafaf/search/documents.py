@@ -12,15 +12,14 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
+from ckanext.shafaf.search.fields import is_text_field
 from ckanext.shafaf.search.persian import TsvectorBuilder
 
 # Stored outside `doc`: large JSON strings that are returned, never searched.
 STORED_BLOBS = ("data_dict", "validated_data_dict")
-
-# Fields analysed as text in CKAN's Solr schema (also searchable one by one).
-TEXT_FIELDS = ("title", "notes", "res_name", "res_description", "author",
-               "maintainer", "author_email", "maintainer_email", "urls")
-TEXT_PREFIXES = ("extras_", "res_extras_")
+# Longer values stay searchable as text but are not exact-match/facet values
+# (Solr refuses string terms over 32 KB; facets on them are meaningless).
+MAX_EXACT_CHARS = 512
 
 # Catch-all `text` field: which fields feed it and with what weight.
 # A ranks highest: title matches come before notes and resources.
@@ -50,11 +49,6 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, dict):
         return []
     return [str(value)]
-
-
-def is_text_field(field: str) -> bool:
-    return field in TEXT_FIELDS or field.startswith(TEXT_PREFIXES) \
-        or field == "text"
 
 
 def _parse_time(value: Any) -> Optional[datetime]:
@@ -118,11 +112,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def index_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
-    """Columns of `shafaf_search_doc` for one document."""
+def _exact_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """The fields matched exactly and faceted: no analysed text, no long values."""
+    return {k: v for k, v in doc.items()
+            if not is_text_field(k)
+            and sum(len(s) for s in _strings(v)) <= MAX_EXACT_CHARS}
+
+
+def index_rows(solr_doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Rows of `shafaf_search_doc` and `shafaf_search_stored` for one document."""
     doc = {k: solr_date(v) if is_date_field(k) else _jsonable(v)
            for k, v in solr_doc.items() if k not in STORED_BLOBS}
-    return {
+    searched = {
         "id": doc["id"],
         "site_id": doc.get("site_id") or "",
         "name": doc.get("name"),
@@ -134,9 +135,15 @@ def index_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
         "metadata_created": _parse_time(doc.get("metadata_created")),
         "metadata_modified": _parse_time(doc.get("metadata_modified")),
         "permission_labels": _strings(doc.get("permission_labels")),
+        "doc": json.dumps(_exact_fields(doc), ensure_ascii=False),
+        "tsv": _catch_all(doc),
+    }
+    stored = {
+        "id": searched["id"],
+        "site_id": searched["site_id"],
         "doc": json.dumps(doc, ensure_ascii=False),
         "ftsv": json.dumps(_field_vectors(doc), ensure_ascii=False),
-        "tsv": _catch_all(doc),
         "data_dict": solr_doc.get("data_dict"),
         "validated_data_dict": solr_doc.get("validated_data_dict"),
     }
+    return searched, stored

@@ -13,6 +13,11 @@ from ckanext.shafaf.search import lucene
 from ckanext.shafaf.search.sql import Compiler
 
 TABLE = "shafaf_search_doc"
+STORED = "shafaf_search_stored"
+FROM = (f"{TABLE} d LEFT JOIN {STORED} s "
+        "ON s.id = d.id AND s.site_id = d.site_id")
+# Materialising the hits of a broad query (with their facet fields) in memory.
+WORK_MEM = "64MB"
 # ts_rank weights for D, C, B, A: title (A) outranks tags (B), notes (C), rest.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 SORT_COLUMNS = frozenset((
@@ -77,7 +82,8 @@ class SearchRequest:
             start=max(_as_int("start", params.get("start"), 0), 0),
             sort=lucene.parse_sort(params["sort"]) if params.get("sort") else [],
             facet=facet,
-            facet_fields=[str(f) for f in _as_list(params.get("facet.field"))],
+            facet_fields=list(dict.fromkeys(
+                str(f) for f in _as_list(params.get("facet.field")))),
             facet_limit=_as_int("facet.limit", params.get("facet.limit"), 50),
             facet_mincount=_as_int("facet.mincount", params.get("facet.mincount"), 1),
             def_type=str(params.get("defType") or "lucene"),
@@ -115,79 +121,93 @@ def _rank(compiler: Compiler) -> str:
     return f"ts_rank('{RANK_WEIGHTS}', d.tsv, CAST(:rank_q AS tsquery))"
 
 
-def _order_by(request: SearchRequest, rank: str, params: dict[str, Any]) -> str:
-    parts = []
+def _order_by(request: SearchRequest, rank: str, params: dict[str, Any]
+              ) -> tuple[list[str], list[str]]:
+    """Sort keys computed for every hit, and the ORDER BY over them."""
+    keys, order = [], []
     for i, (name, direction) in enumerate(request.sort):
         direction = "DESC" if direction.lower() == "desc" else "ASC"
         if name == "score":
-            if rank != NO_RANK:
-                parts.append(f"{rank} {direction}")
+            expr = rank
+            if rank == NO_RANK:
+                continue
         elif name in SORT_COLUMNS:
-            parts.append(f"d.{name} {direction} NULLS LAST")
+            expr = f"d.{name}"
         else:
             params[f"sort_{i}"] = name
-            parts.append(f"d.doc -> :sort_{i} {direction} NULLS LAST")
-    parts.append("d.indexed_at ASC, d.id ASC")
-    return ", ".join(parts)
+            expr = f"d.doc -> :sort_{i}"
+        keys.append(f"{expr} AS k{i}")
+        order.append(f"h.k{i} {direction} NULLS LAST")
+    order.append("h.indexed_at ASC, h.id ASC")
+    return keys, order
 
 
-def _page(conn: sa.engine.Connection, request: SearchRequest, where: str,
-          rank: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    if request.rows == 0:
-        return []
-    wanted = set(request.fl)
-    blobs = [b for b in BLOB_FIELDS if b in wanted or "*" in wanted]
-    columns = ", ".join(["d.doc", f"{rank} AS score"] + [f"d.{b}" for b in blobs])
-    sql = (f"SELECT {columns} FROM {TABLE} d WHERE {where} "
-           f"ORDER BY {_order_by(request, rank, params)} "
-           f"LIMIT :page_rows OFFSET :page_start")
-    rows = conn.execute(sa.text(sql), {
-        **params, "page_rows": request.rows, "page_start": request.start})
-    docs = []
-    for row in rows:
-        stored = dict(row.doc)
-        stored["score"] = float(row.score)
-        for blob in blobs:
-            stored[blob] = getattr(row, blob)
-        if "*" not in wanted:
-            stored = {k: v for k, v in stored.items() if k in wanted}
-        docs.append(stored)
-    return docs
-
-
-def _facets(conn: sa.engine.Connection, request: SearchRequest, where: str,
-            params: dict[str, Any]) -> dict[str, list[Any]]:
-    fields = list(dict.fromkeys(request.facet_fields))
-    if not request.facet or not fields:
-        return {}
+def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:
     limit = "" if request.facet_limit < 0 else "LIMIT :facet_limit"
+    params["facet_limit"] = request.facet_limit
+    params["facet_mincount"] = max(request.facet_mincount, 1)
     selects = []
-    for i, name in enumerate(fields):
+    for i, name in enumerate(request.facet_fields):
         params[f"facet_{i}"] = name
         selects.append(
             f"(SELECT {i} AS f, v, count(*) AS c "
-            f"FROM matched m, shafaf_values(m.doc -> :facet_{i}) v "
+            f"FROM hits h, shafaf_values(h.f{i}) v "
             f"GROUP BY v HAVING count(*) >= :facet_mincount "
             f"ORDER BY c DESC, v ASC {limit})")
-    sql = (f"WITH matched AS MATERIALIZED (SELECT d.doc FROM {TABLE} d WHERE {where}) "
-           + " UNION ALL ".join(selects))
-    params = {**params, "facet_limit": request.facet_limit,
-              "facet_mincount": max(request.facet_mincount, 1)}
-    result: dict[str, list[Any]] = {name: [] for name in fields}
-    for row in conn.execute(sa.text(sql), params):
-        result[fields[row.f]].extend((row.v, int(row.c)))
-    return result
+    return ("(SELECT coalesce(json_agg(json_build_array(f, v, c)), '[]') FROM ("
+            + " UNION ALL ".join(selects) + ") fc)")
+
+
+def _page_sql(request: SearchRequest, order: list[str]) -> str:
+    wanted = set(request.fl)
+    blobs = [b for b in BLOB_FIELDS if b in wanted or "*" in wanted]
+    fields = ", ".join([f"'doc', st.doc", "'score', p.score"]
+                       + [f"'{b}', st.{b}" for b in blobs])
+    return (f"(SELECT coalesce(json_agg(json_build_object({fields}) ORDER BY p.n), '[]') "
+            f"FROM (SELECT h.id, h.site_id, h.score, row_number() OVER "
+            f"(ORDER BY {', '.join(order)}) AS n FROM hits h "
+            f"ORDER BY {', '.join(order)} LIMIT :page_rows OFFSET :page_start) p "
+            f"JOIN {STORED} st ON st.id = p.id AND st.site_id = p.site_id)")
+
+
+def _select_fields(docs: list[dict[str, Any]], wanted: set[str]) -> list[dict[str, Any]]:
+    out = []
+    for item in docs:
+        stored = dict(item["doc"])
+        stored["score"] = float(item["score"])
+        for blob in BLOB_FIELDS:
+            if blob in item:
+                stored[blob] = item[blob]
+        if "*" not in wanted:
+            stored = {k: v for k, v in stored.items() if k in wanted}
+        out.append(stored)
+    return out
 
 
 def execute(conn: sa.engine.Connection, request: SearchRequest
             ) -> tuple[list[dict[str, Any]], int, dict[str, list[Any]]]:
+    """Count, page and facets from one scan of the matching rows."""
     compiler = Compiler()
     where = _where(request, compiler)
     rank = _rank(compiler)
     params = compiler.params
-    hits = conn.execute(
-        sa.text(f"SELECT count(*) FROM {TABLE} d WHERE {where}"), params).scalar()
-    docs = _page(conn, request, where, rank, dict(params))
-    facets = _facets(conn, request, where, dict(params))
-    return docs, int(hits or 0), facets
-
+    keys, order = _order_by(request, rank, params)
+    facets = request.facet and bool(request.facet_fields)
+    # only the requested facet values travel with the hits, not whole documents
+    facet_columns = [f"d.doc -> :facet_{i} AS f{i}"
+                     for i in range(len(request.facet_fields))] if facets else []
+    hit_columns = ", ".join(["d.id", "d.site_id", "d.indexed_at", f"{rank} AS score"]
+                            + keys + facet_columns)
+    page = _page_sql(request, order) if request.rows else "'[]'::json"
+    params.update(page_rows=request.rows, page_start=request.start)
+    facet_sql = _facet_sql(request, params) if facets else "'[]'::json"
+    sql = (f"WITH hits AS MATERIALIZED (SELECT {hit_columns} FROM {FROM} "
+           f"WHERE {where}) SELECT (SELECT count(*) FROM hits) AS total, "
+           f"{page} AS page, {facet_sql} AS facets")
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    row = conn.execute(sa.text(sql), params).one()
+    result: dict[str, list[Any]] = {name: [] for name in request.facet_fields} \
+        if facets else {}
+    for index, value, count in row.facets:
+        result[request.facet_fields[index]].extend((value, int(count)))
+    return _select_fields(row.page, set(request.fl)), int(row.total), result

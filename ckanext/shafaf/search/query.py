@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from ckan.common import config
 from ckan.lib.search.query import PackageSearchQuery
 
-from ckanext.shafaf.search.connection import TABLE, engine
+from ckanext.shafaf.search.connection import engine
+from ckanext.shafaf.search.executor import TABLE
 
 
 class PgPackageSearchQuery(PackageSearchQuery):

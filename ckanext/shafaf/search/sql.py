@@ -1,4 +1,5 @@
-"""Compile a parsed Lucene query to a PostgreSQL condition on `shafaf_search_doc d`.
+"""Compile a parsed Lucene query to a PostgreSQL condition on `shafaf_search_doc d`
+(left-joined to `shafaf_search_stored s` for per-field text).
 
 Each field keeps the semantics CKAN's Solr schema gives it: text fields are
 matched through Persian-analysed tsvectors, everything else is Solr's exact,
@@ -17,16 +18,11 @@ from typing import Any, Optional
 
 from ckanext.shafaf.search.lucene import (
     FIELD_RE, Bool, MatchAll, Node, Range, Term, add_clause, parse_mm, syntax_error)
+from ckanext.shafaf.search.fields import (
+    ARRAY_COLUMNS, COLUMNS, DATE_COLUMNS, field_type)
 from ckanext.shafaf.search.persian import text_query
 
 DEFAULT_MM = "2<-1 5<80%"
-TEXT_FIELDS = frozenset({"text", "title", "notes", "res_name", "res_description",
-                         "author", "maintainer", "urls"})
-TEXT_PREFIXES = ("extras_", "res_extras_")
-COLUMNS = frozenset({"id", "site_id", "name", "state", "capacity", "dataset_type",
-                     "owner_org", "title_string"})
-ARRAY_COLUMNS = frozenset({"permission_labels"})
-DATE_COLUMNS = frozenset({"metadata_created", "metadata_modified"})
 
 _NUM = r"^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$"
 _ISO = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?"
@@ -42,23 +38,6 @@ _UNITS = {"YEAR": "year", "MONTH": "month", "DAY": "day", "DATE": "day",
 _STEP = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
          "minute": dt.timedelta(minutes=1), "second": dt.timedelta(seconds=1),
          "milli": dt.timedelta(milliseconds=1)}
-
-
-def field_type(field: str) -> str:
-    """'text', 'column', 'array', 'date_column', 'date' or 'string' (Solr's *)."""
-    if field in TEXT_FIELDS or field.startswith(TEXT_PREFIXES):
-        return "text"
-    if field in COLUMNS:
-        return "column"
-    if field in ARRAY_COLUMNS:
-        return "array"
-    if field in DATE_COLUMNS:
-        return "date_column"
-    if field.startswith("vocab_"):      # Solr: the longer pattern `vocab_*` wins
-        return "string"
-    if field.endswith("_date") or field == "indexed_ts":
-        return "date"
-    return "string"
 
 
 def _add_months(value: dt.datetime, months: int) -> dt.datetime:
@@ -257,7 +236,7 @@ class Compiler:
         if field == "text":
             return "length(d.tsv) > 0"
         if kind == "text":
-            return f"COALESCE(d.ftsv ->> {self._bind(field)}, '') <> ''"
+            return f"COALESCE(s.ftsv ->> {self._bind(field)}, '') <> ''"
         if kind == "date_column":
             return f"d.{field} IS NOT NULL"
         if kind == "array":
@@ -313,7 +292,7 @@ class Compiler:
         bound = f"CAST({self._bind(query)} AS tsquery)"
         if field == "text":
             return f"d.tsv @@ {bound}"
-        return (f"COALESCE(CAST(d.ftsv ->> {self._bind(field)} AS tsvector)"
+        return (f"COALESCE(CAST(s.ftsv ->> {self._bind(field)} AS tsvector)"
                 f" @@ {bound}, FALSE)")
 
     def _text_term(self, field: str, node: Term) -> Optional[str]:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ckanext.shafaf.search.lucene import QuerySyntaxError, parse
 from ckanext.shafaf.search.persian import TsvectorBuilder
+from ckanext.shafaf.search.executor import FROM
 from ckanext.shafaf.search.sql import Compiler, resolve_date
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/"
@@ -115,9 +116,11 @@ def _load(engine: sa.engine.Engine) -> None:
     insert = sa.text(
         "INSERT INTO shafaf_search_doc (id, site_id, name, state, capacity, dataset_type,"
         " owner_org, title_string, metadata_created, metadata_modified, permission_labels,"
-        " doc, ftsv, tsv) VALUES (:id, 'test', :name, :state, :capacity, 'dataset',"
+        " doc, tsv) VALUES (:id, 'test', :name, :state, :capacity, 'dataset',"
         " :owner_org, :title, :created, :modified, :labels, CAST(:doc AS jsonb),"
-        " CAST(:ftsv AS jsonb), CAST(:tsv AS tsvector))")
+        " CAST(:tsv AS tsvector));"
+        " INSERT INTO shafaf_search_stored (id, site_id, doc, ftsv) VALUES"
+        " (:id, 'test', CAST(:doc AS jsonb), CAST(:ftsv AS jsonb))")
     with engine.begin() as conn:
         for stmt in _migration_ddl():
             conn.exec_driver_sql(stmt)
@@ -149,7 +152,7 @@ def engine() -> Iterator[sa.engine.Engine]:
 
 
 def run(engine: sa.engine.Engine, where: str, params: dict[str, Any]) -> set[str]:
-    sql = f"SELECT d.id FROM shafaf_search_doc d WHERE {where}"
+    sql = f"SELECT d.id FROM {FROM} WHERE {where}"
     with engine.connect() as conn:
         return {r[0] for r in conn.execute(sa.text(sql), params)}
 

@@ -14,9 +14,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # One row per indexed dataset: the very document CKAN would send to Solr
-    # (`doc`), its Persian-analysed text (`tsv`, and `ftsv` per text field as
-    # tsvector literals) and the columns every search filters or sorts on.
+    # One row per indexed dataset, kept narrow so searching, counting and
+    # faceting never read large values: exact-match fields (`doc`), the
+    # Persian-analysed catch-all text (`tsv`) and the columns every search
+    # filters or sorts on.
     op.execute("""
     CREATE TABLE shafaf_search_doc (
         id text NOT NULL,
@@ -31,12 +32,23 @@ def upgrade() -> None:
         metadata_modified timestamptz,
         permission_labels text[] NOT NULL DEFAULT '{}',
         doc jsonb NOT NULL,
-        ftsv jsonb NOT NULL DEFAULT '{}',
         tsv tsvector NOT NULL,
+        indexed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (id, site_id)
+    )""")
+    # What a search returns (the whole document CKAN sent, its data_dict
+    # blobs) and the per-field text vectors of fielded queries (`title:…`).
+    op.execute("""
+    CREATE TABLE shafaf_search_stored (
+        id text NOT NULL,
+        site_id text NOT NULL,
+        doc jsonb NOT NULL,
+        ftsv jsonb NOT NULL DEFAULT '{}',
         data_dict text,
         validated_data_dict text,
-        indexed_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (id, site_id)
+        PRIMARY KEY (id, site_id),
+        FOREIGN KEY (id, site_id) REFERENCES shafaf_search_doc (id, site_id)
+            ON DELETE CASCADE
     )""")
     op.execute("CREATE INDEX shafaf_search_doc_tsv_idx "
                "ON shafaf_search_doc USING gin (tsv)")
@@ -60,5 +72,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS shafaf_search_stored")
     op.execute("DROP TABLE IF EXISTS shafaf_search_doc")
     op.execute("DROP FUNCTION IF EXISTS shafaf_values(jsonb)")
