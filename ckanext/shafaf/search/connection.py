@@ -126,6 +126,9 @@ class PostgresConnection:
         """Every write above is already committed."""
 
     def search(self, q: Optional[str] = None, **params: Any) -> Results:
+        if _has_nul([q, *params.values()]):
+            raise lucene.syntax_error("نویسهٔ تهی (NUL) مجاز نیست",
+                                      "the NUL character is not allowed")
         request = SearchRequest.from_solr_params(q, params)
         try:
             docs, hits, facets = cache.cached(request, lambda: _run(request))
@@ -137,6 +140,13 @@ class PostgresConnection:
             # as pysolr does with CKAN's decoder: date strings become datetimes
             docs = [solr_datetime_decoder(doc) for doc in docs]
         return Results(docs, hits, {"facet_fields": facets})
+
+
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL text cannot hold NUL; Solr would refuse it too."""
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return isinstance(value, str) and "\x00" in value
 
 
 def _run(request: SearchRequest) -> cache.Result:

@@ -12,7 +12,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
-from ckanext.shafaf.search.fields import is_text_field
+from ckanext.shafaf.search.fields import field_type, is_text_field
 from ckanext.shafaf.search.persian import TsvectorBuilder
 
 # Stored outside `doc`: large JSON strings that are returned, never searched.
@@ -113,9 +113,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _exact_fields(doc: dict[str, Any]) -> dict[str, Any]:
-    """The fields matched exactly and faceted: no analysed text, no long values."""
+    """The fields matched exactly and faceted: no analysed text, no long
+    values, nothing the table already holds as a column."""
     return {k: v for k, v in doc.items()
-            if not is_text_field(k)
+            if field_type(k) in ("string", "date")
             and sum(len(s) for s in _strings(v)) <= MAX_EXACT_CHARS}
 
 

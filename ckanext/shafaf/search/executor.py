@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ckan.lib.search.common import SearchQueryError
 
 from ckanext.shafaf.search import lucene
+from ckanext.shafaf.search.fields import field_type
 from ckanext.shafaf.search.sql import Compiler
 
 TABLE = "shafaf_search_doc"
@@ -135,11 +136,19 @@ def _order_by(request: SearchRequest, rank: str, params: dict[str, Any]
             expr = f"d.{name}"
         else:
             params[f"sort_{i}"] = name
-            expr = f"d.doc -> :sort_{i}"
+            # Solr's `*` fields are strings: code-point order
+            expr = f"(d.doc ->> :sort_{i}) COLLATE \"C\""
         keys.append(f"{expr} AS k{i}")
         order.append(f"h.k{i} {direction} NULLS LAST")
     order.append("h.indexed_at ASC, h.id ASC")
     return keys, order
+
+
+def _facet_value(name: str, i: int) -> str:
+    """A field's value(s) as jsonb, from its column or from the document."""
+    if field_type(name) in ("column", "array", "date_column"):
+        return f"to_jsonb(d.{name})"
+    return f"d.doc -> :facet_{i}"
 
 
 def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:
@@ -150,10 +159,11 @@ def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:
     for i, name in enumerate(request.facet_fields):
         params[f"facet_{i}"] = name
         selects.append(
-            f"(SELECT {i} AS f, v, count(*) AS c "
+            # datasets, not values, are counted; ties in code-point order (Solr)
+            f"(SELECT {i} AS f, v, count(DISTINCT h.id) AS c "
             f"FROM hits h, shafaf_values(h.f{i}) v "
-            f"GROUP BY v HAVING count(*) >= :facet_mincount "
-            f"ORDER BY c DESC, v ASC {limit})")
+            f"GROUP BY v HAVING count(DISTINCT h.id) >= :facet_mincount "
+            f"ORDER BY c DESC, v COLLATE \"C\" ASC {limit})")
     return ("(SELECT coalesce(json_agg(json_build_array(f, v, c)), '[]') FROM ("
             + " UNION ALL ".join(selects) + ") fc)")
 
@@ -194,8 +204,8 @@ def execute(conn: sa.engine.Connection, request: SearchRequest
     keys, order = _order_by(request, rank, params)
     facets = request.facet and bool(request.facet_fields)
     # only the requested facet values travel with the hits, not whole documents
-    facet_columns = [f"d.doc -> :facet_{i} AS f{i}"
-                     for i in range(len(request.facet_fields))] if facets else []
+    facet_columns = [f"{_facet_value(name, i)} AS f{i}"
+                     for i, name in enumerate(request.facet_fields)] if facets else []
     hit_columns = ", ".join(["d.id", "d.site_id", "d.indexed_at", f"{rank} AS score"]
                             + keys + facet_columns)
     page = _page_sql(request, order) if request.rows else "'[]'::json"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError
 
 TermKind = Literal["word", "phrase", "prefix", "wildcard", "exists"]
 
@@ -48,12 +48,17 @@ class MatchAll:
 Node = Union[Term, Range, Bool, MatchAll]
 
 
-class QuerySyntaxError(SearchQueryError):
-    """A bilingual message; CKAN turns SearchQueryError into a 409."""
+class QuerySyntaxError(SearchError):
+    """Bad `q`/`fq` syntax: a bilingual message, a 409 "Search Error" in the
+    API, as CKAN answers Solr's own syntax errors."""
 
     def __init__(self, message: str, position: Optional[int] = None) -> None:
         super().__init__(message)
         self.position = position
+
+
+class ParameterError(SearchQueryError):
+    """A bad `sort`/`mm` parameter: CKAN's 400 "Search Query Error", as with Solr."""
 
 
 def syntax_error(fa: str, en: str, pos: Optional[int] = None) -> QuerySyntaxError:
@@ -64,9 +69,9 @@ def syntax_error(fa: str, en: str, pos: Optional[int] = None) -> QuerySyntaxErro
         f"Invalid search query: {en}{where_en}", pos)
 
 
-def _param_error(name: str, fa: str, en: str) -> QuerySyntaxError:
-    return QuerySyntaxError(f'پارامتر "{name}" نامعتبر است: {fa} / '
-                            f'Invalid "{name}" parameter: {en}')
+def _param_error(name: str, fa: str, en: str) -> ParameterError:
+    return ParameterError(f'پارامتر "{name}" نامعتبر است: {fa} / '
+                          f'Invalid "{name}" parameter: {en}')
 
 
 FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")

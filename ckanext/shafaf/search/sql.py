@@ -292,8 +292,10 @@ class Compiler:
         bound = f"CAST({self._bind(query)} AS tsquery)"
         if field == "text":
             return f"d.tsv @@ {bound}"
-        return (f"COALESCE(CAST(s.ftsv ->> {self._bind(field)} AS tsvector)"
-                f" @@ {bound}, FALSE)")
+        # every text field also feeds the catch-all vector: its GIN index
+        # narrows the rows before the per-field vector decides
+        return (f"(d.tsv @@ {bound} AND COALESCE(CAST(s.ftsv ->> "
+                f"{self._bind(field)} AS tsvector) @@ {bound}, FALSE))")
 
     def _text_term(self, field: str, node: Term) -> Optional[str]:
         """Analysed match; a leading wildcard (`*foo`) degrades to 'has a value'."""

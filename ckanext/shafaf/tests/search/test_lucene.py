@@ -5,8 +5,9 @@ from typing import Iterator
 
 import pytest
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError
 from ckanext.shafaf.search.lucene import (
+    ParameterError,
     Bool, MatchAll, QuerySyntaxError, Range, Term, parse, parse_mm, parse_sort)
 
 ZWNJ = "\u200c"
@@ -208,16 +209,19 @@ def test_syntax_errors(q: str, english: str) -> None:
     assert message.startswith("عبارت جستجو نامعتبر است: ")
 
 
-def test_error_is_ckan_search_query_error_with_position() -> None:
-    with pytest.raises(SearchQueryError) as info:
+def test_syntax_error_is_ckan_search_error_with_position() -> None:
+    """A SearchError (409 in the API, as Solr's syntax errors), not the 400
+    SearchQueryError CKAN keeps for bad parameters."""
+    with pytest.raises(SearchError) as info:
         parse("tags:(a OR b")
     assert info.value.position == 5
     assert "(position 5)" in str(info.value)
     assert "پرانتز بسته نشده" in str(info.value)
+    assert not isinstance(info.value, SearchQueryError)
 
 
 def test_bad_default_operator() -> None:
-    with pytest.raises(QuerySyntaxError):
+    with pytest.raises(ParameterError):
         parse("a", "XOR")
 
 
@@ -241,7 +245,7 @@ def test_parse_sort(sort: str, expected: list) -> None:
     "عنوان asc",
 ])
 def test_parse_sort_errors(sort: str) -> None:
-    with pytest.raises(QuerySyntaxError) as info:
+    with pytest.raises(ParameterError) as info:
         parse_sort(sort)
     assert 'Invalid "sort" parameter' in str(info.value)
     assert 'پارامتر "sort" نامعتبر است' in str(info.value)
@@ -266,6 +270,6 @@ def test_parse_mm_specs(spec: str, n: int, expected: int) -> None:
 
 @pytest.mark.parametrize("spec", ["abc", "2<", "x<1", "50%%", "1.5"])
 def test_parse_mm_errors(spec: str) -> None:
-    with pytest.raises(QuerySyntaxError) as info:
+    with pytest.raises(ParameterError) as info:
         parse_mm(spec, 4)
     assert 'Invalid "mm" parameter' in str(info.value)

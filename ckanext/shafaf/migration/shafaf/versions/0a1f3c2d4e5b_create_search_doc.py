@@ -36,6 +36,9 @@ def upgrade() -> None:
         indexed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         PRIMARY KEY (id, site_id)
     )""")
+    # Compressed but inline: reading a row never needs a TOAST lookup.
+    op.execute("ALTER TABLE shafaf_search_doc ALTER COLUMN doc SET STORAGE MAIN, "
+               "ALTER COLUMN tsv SET STORAGE MAIN")
     # What a search returns (the whole document CKAN sent, its data_dict
     # blobs) and the per-field text vectors of fielded queries (`title:…`).
     op.execute("""
@@ -65,9 +68,11 @@ def upgrade() -> None:
     CREATE OR REPLACE FUNCTION shafaf_values(v jsonb) RETURNS SETOF text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT x FROM jsonb_array_elements_text(
-            CASE jsonb_typeof(v) WHEN 'array' THEN v
-                                 WHEN 'null' THEN '[]'::jsonb
-                                 ELSE jsonb_build_array(v) END) AS x
+            CASE WHEN v IS NULL THEN '[]'::jsonb
+                 WHEN jsonb_typeof(v) = 'array' THEN v
+                 WHEN jsonb_typeof(v) = 'null' THEN '[]'::jsonb
+                 ELSE jsonb_build_array(v) END) AS x
+        WHERE x IS NOT NULL
     $$""")
 
 
