@@ -37,7 +37,8 @@ def reset_db_with_search_index() -> None:
         _run_migrations(plugin)
     upgrade_shafaf_db()
     with model.meta.engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE shafaf_search_doc CASCADE"))
+        conn.execute(sa.text(
+            "TRUNCATE shafaf_search_doc, shafaf_search_facet_count CASCADE"))
     cache.bump_generation()
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ckan.lib.search.common import SearchQueryError
 
-from ckanext.shafaf.search import lucene
+from ckanext.shafaf.search import facet_counts, lucene
 from ckanext.shafaf.search.fields import field_type
 from ckanext.shafaf.search.sql import Compiler
 
@@ -196,23 +196,31 @@ def _select_fields(docs: list[dict[str, Any]], wanted: set[str]) -> list[dict[st
 
 def execute(conn: sa.engine.Connection, request: SearchRequest
             ) -> tuple[list[dict[str, Any]], int, dict[str, list[Any]]]:
-    """Count, page and facets from one scan of the matching rows."""
+    """Count, page and facets from one scan of the matching rows, or from the
+    maintained counts when the question is the whole public catalogue."""
     compiler = Compiler()
     where = _where(request, compiler)
     rank = _rank(compiler)
     params = compiler.params
     keys, order = _order_by(request, rank, params)
     facets = request.facet and bool(request.facet_fields)
-    # only the requested facet values travel with the hits, not whole documents
-    facet_columns = [f"{_facet_value(name, i)} AS f{i}"
-                     for i, name in enumerate(request.facet_fields)] if facets else []
+    counted = facet_counts.public_catalogue(request)
+    if counted:
+        params.update(counted)
+        total, facet_columns, materialized = facet_counts.total_sql(), [], "NOT MATERIALIZED"
+        facet_sql = facet_counts.facets_sql(request, params) if facets else "'[]'::json"
+    else:
+        total, materialized = "(SELECT count(*) FROM hits)", "MATERIALIZED"
+        # only the requested facet values travel with the hits, not whole documents
+        facet_columns = [f"{_facet_value(name, i)} AS f{i}"
+                         for i, name in enumerate(request.facet_fields)] if facets else []
+        facet_sql = _facet_sql(request, params) if facets else "'[]'::json"
     hit_columns = ", ".join(["d.id", "d.site_id", "d.indexed_at", f"{rank} AS score"]
                             + keys + facet_columns)
     page = _page_sql(request, order) if request.rows else "'[]'::json"
     params.update(page_rows=request.rows, page_start=request.start)
-    facet_sql = _facet_sql(request, params) if facets else "'[]'::json"
-    sql = (f"WITH hits AS MATERIALIZED (SELECT {hit_columns} FROM {FROM} "
-           f"WHERE {where}) SELECT (SELECT count(*) FROM hits) AS total, "
+    sql = (f"WITH hits AS {materialized} (SELECT {hit_columns} FROM {FROM} "
+           f"WHERE {where}) SELECT {total} AS total, "
            f"{page} AS page, {facet_sql} AS facets")
     conn.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
     row = conn.execute(sa.text(sql), params).one()

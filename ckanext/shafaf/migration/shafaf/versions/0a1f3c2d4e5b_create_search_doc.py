@@ -61,7 +61,7 @@ def upgrade() -> None:
                "ON shafaf_search_doc USING gin (permission_labels)")
     op.execute("CREATE INDEX shafaf_search_doc_name_idx ON shafaf_search_doc (name)")
     op.execute("CREATE INDEX shafaf_search_doc_modified_idx "
-               "ON shafaf_search_doc (metadata_modified)")
+               "ON shafaf_search_doc (metadata_modified DESC NULLS LAST)")
     op.execute("CREATE INDEX shafaf_search_doc_owner_idx ON shafaf_search_doc (owner_org)")
     # Every value of a field, whether the document holds a scalar or a list.
     op.execute("""
