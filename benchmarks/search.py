@@ -249,10 +249,15 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--rebuild-slice", type=int, default=2_000)
+    parser.add_argument("--queries-only", action="store_true",
+                        help="reuse the database of the last run; time queries only")
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    with ckan_app(DATABASE):
+    with ckan_app(DATABASE, fresh=not args.queries_only):
         import ckan.model as model
+        if args.queries_only:
+            summarise(bench_queries(args.repeat))
+            return
         docs = seed(args.datasets)
         seconds = index_all(docs)
         print(f"index {len(docs)} datasets (CKAN index_package → PostgreSQL): "
@@ -266,6 +271,10 @@ def main() -> None:
             conn.exec_driver_sql("ANALYZE shafaf_search_doc")
             conn.exec_driver_sql("ANALYZE shafaf_search_stored")
         results = bench_queries(args.repeat)
+    summarise(results)
+
+
+def summarise(results: list[dict[str, Any]]) -> None:
     p95s = [r["p95"] for r in results]
     warm = [r["warm_p95"] for r in results]
     speedups = [r["naive_p50"] / r["p50"] for r in results]
