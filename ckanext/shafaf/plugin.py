@@ -17,6 +17,8 @@ _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
 
 @tk.blanket.cli
+@tk.blanket.helpers
+@tk.blanket.validators
 class ShafafPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)

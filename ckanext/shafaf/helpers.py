@@ -1,0 +1,83 @@
+"""Template helpers that show stored values the way Iranian readers expect.
+
+Values are stored in machine form (ISO Gregorian dates, integer IRR) for
+search and export; pages show Jalali dates and Rial amounts in Persian
+digits. Registered with ``tk.blanket.helpers`` (``__all__``).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from persiantools import digits as pt_digits
+
+from ckanext.shafaf.domain import jalali, money
+from ckanext.shafaf.domain.errors import DomainError
+
+__all__ = [
+    "shafaf_jalali", "shafaf_format_irr", "shafaf_amount_in_unit",
+    "shafaf_persian_digits",
+]
+
+_THOUSANDS_SEPARATOR = "\u066c"  # '٬'
+_DECIMAL_SEPARATOR = "\u066b"  # '٫'
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def shafaf_jalali(value: Any) -> str:
+    """A stored date ('2025-03-20') as '۱۴۰۳/۱۲/۳۰'.
+
+    Anything that is not a date comes back as it was, so a form re-rendered
+    after an error still shows what the user typed.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        return jalali.to_jalali(jalali.parse_date(value))
+    except DomainError:
+        return str(value)
+
+
+def _persian_number(number: Decimal | int) -> str:
+    text = f"{number:,}".replace(",", _THOUSANDS_SEPARATOR)
+    return pt_digits.en_to_fa(text.replace(".", _DECIMAL_SEPARATOR))
+
+
+def shafaf_format_irr(value: Any) -> str:
+    """An integer IRR amount as '۱۲۰٬۰۰۰٬۰۰۰ ریال' ('' when absent)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(str(value))
+    except ValueError:
+        return str(value)
+    return f"{_persian_number(amount)} ریال"
+
+
+def shafaf_amount_in_unit(value: Any, unit: Any) -> str:
+    """A stored IRR amount expressed in its recorded unit, in ASCII digits.
+
+    The edit form shows '120' next to «میلیون ریال» rather than 120000000,
+    so saving the form unchanged stores the same amount. Text that is not a
+    stored integer (a re-rendered form after an error) is left as typed.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return str(value)
+    try:
+        factor = money.normalize_unit(str(unit))[1] if unit else 1
+    except DomainError:
+        return str(value)
+    number = Decimal(value) / factor
+    return format(number.normalize(), "f") if number != number.to_integral_value() \
+        else str(int(number))
+
+
+def shafaf_persian_digits(value: Any) -> str:
+    """A stored number or code ('1403', '1.5') in Persian digits ('۱۴۰۳', '۱٫۵')."""
+    if value is None:
+        return ""
+    text = _DECIMAL_POINT.sub(_DECIMAL_SEPARATOR, str(value))
+    return pt_digits.en_to_fa(text)
