@@ -17,6 +17,7 @@ setup(
             "config_declaration.yaml",
             "schemas/*.yaml",
             "schemas/*.json",
+            "schemas/tables/*.json",
             "harvesters/*.yaml",
             "templates/**/*.html",
             "public/**/*",
@@ -35,6 +36,8 @@ setup(
     install_requires=[
         # The CKAN stack itself is pinned in requirements.txt; these are ours.
         "ckanapi>=4.11",
+        "charset-normalizer>=3.3",
+        "python-calamine>=0.9",
         "persiantools>=6.2",
         "python-dateutil>=2.9",
         "requests>=2.32",
