@@ -152,20 +152,12 @@ def _facet_value(name: str, i: int) -> str:
 
 
 def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:
-    limit = "" if request.facet_limit < 0 else "LIMIT :facet_limit"
-    params["facet_limit"] = request.facet_limit
-    params["facet_mincount"] = max(request.facet_mincount, 1)
-    selects = []
-    for i, name in enumerate(request.facet_fields):
-        params[f"facet_{i}"] = name
-        selects.append(
-            # datasets, not values, are counted; ties in code-point order (Solr)
-            f"(SELECT {i} AS f, v, count(DISTINCT h.id) AS c "
-            f"FROM hits h, shafaf_values(h.f{i}) v "
-            f"GROUP BY v HAVING count(DISTINCT h.id) >= :facet_mincount "
-            f"ORDER BY c DESC, v COLLATE \"C\" ASC {limit})")
-    return ("(SELECT coalesce(json_agg(json_build_array(f, v, c)), '[]') FROM ("
-            + " UNION ALL ".join(selects) + ") fc)")
+    # datasets, not values, are counted (a dataset with two CSVs counts once)
+    return facet_counts.facet_union(request, params, lambda i, limit: (
+        f"SELECT {i} AS f, v, count(DISTINCT h.id) AS c "
+        f"FROM hits h, shafaf_values(h.f{i}) v "
+        f"GROUP BY v HAVING count(DISTINCT h.id) >= :facet_mincount "
+        f"ORDER BY c DESC, v COLLATE \"C\" ASC {limit}"))
 
 
 def _page_sql(request: SearchRequest, order: list[str]) -> str:

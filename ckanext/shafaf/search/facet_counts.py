@@ -8,7 +8,7 @@ general path.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ckan.common import config
 
@@ -79,17 +79,24 @@ def total_sql() -> str:
             f"WHERE {_SCOPE} AND field = '' AND value = '')")
 
 
-def facets_sql(request: Any, params: dict[str, Any]) -> str:
+def facet_union(request: Any, params: dict[str, Any],
+                select: Callable[[int, str], str]) -> str:
+    """One JSON list of (facet index, value, count) from a SELECT per facet
+    field; `select(i, limit)` counts field i, ties in code-point order."""
     limit = "" if request.facet_limit < 0 else "LIMIT :facet_limit"
     params["facet_limit"] = request.facet_limit
     params["facet_mincount"] = max(request.facet_mincount, 1)
     selects = []
     for i, name in enumerate(request.facet_fields):
         params[f"facet_{i}"] = name
-        selects.append(
-            f"(SELECT {i} AS f, value AS v, sum(n) AS c FROM {COUNTS} "
-            f"WHERE {_SCOPE} AND field = :facet_{i} GROUP BY value "
-            f"HAVING sum(n) >= :facet_mincount "
-            f"ORDER BY c DESC, value COLLATE \"C\" ASC {limit})")
+        selects.append(f"({select(i, limit)})")
     return ("(SELECT coalesce(json_agg(json_build_array(f, v, c)), '[]') FROM ("
             + " UNION ALL ".join(selects) + ") fc)")
+
+
+def facets_sql(request: Any, params: dict[str, Any]) -> str:
+    return facet_union(request, params, lambda i, limit: (
+        f"SELECT {i} AS f, value AS v, sum(n) AS c FROM {COUNTS} "
+        f"WHERE {_SCOPE} AND field = :facet_{i} GROUP BY value "
+        f"HAVING sum(n) >= :facet_mincount "
+        f"ORDER BY c DESC, value COLLATE \"C\" ASC {limit}"))
