@@ -20,7 +20,6 @@ setup(
             "schemas/tables/*.json",
             "harvesters/*.yaml",
             "templates/**/*.html",
-            "public/**/*",
             "i18n/**/*",
             "migration/shafaf/*.ini",
             "migration/shafaf/*.py",

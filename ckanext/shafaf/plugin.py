@@ -8,7 +8,6 @@ import yaml
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
-
 from ckan.config.declaration import Declaration, Key
 
 from ckanext.shafaf.search import backend as search_backend
@@ -33,7 +32,6 @@ class ShafafPlugin(p.SingletonPlugin):
 
     def update_config(self, config_: CKANConfig) -> None:
         tk.add_template_directory(config_, "templates")
-        tk.add_public_directory(config_, "public")
         # Runs before CKAN's start-up Solr check, so the check is skipped
         # when our backend answers searches.
         search_backend.configure(config_)
