@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform
 import subprocess
 import tempfile
-from datetime import date
 from typing import Iterator
 
 import sqlalchemy as sa
@@ -71,19 +69,3 @@ def ckan_app(database: str, redis_db: int = 7, fresh: bool = True) -> Iterator[N
             yield
     finally:
         os.unlink(ini)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [l.split(":", 1)[1].strip() for l in f if l.startswith("model name")]
-        cpu = f"{names[0]} ×{len(names)}" if names else cpu
-    except OSError:
-        pass
-    with open("/proc/meminfo") as f:
-        mem_kb = int(f.readline().split()[1])
-    pg = subprocess.run(["psql", *PG, "-tAc", "SHOW server_version"],
-                        capture_output=True, text=True).stdout.strip()
-    return (f"{date.today().isoformat()}, {cpu}, {mem_kb // 1024 // 1024} GiB, "
-            f"Python {platform.python_version()}, PostgreSQL {pg}")

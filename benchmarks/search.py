@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from _ckan_env import ckan_app, machine  # noqa: E402
+from _ckan_env import ckan_app  # noqa: E402
+from _machine import machine  # noqa: E402
 
 DATABASE = "shafaf_bench_search"
 NAIVE_REPEAT = 5
@@ -252,7 +253,7 @@ def main() -> None:
     parser.add_argument("--queries-only", action="store_true",
                         help="reuse the database of the last run; time queries only")
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(postgres=True)}")
     with ckan_app(DATABASE, fresh=not args.queries_only):
         import ckan.model as model
         if args.queries_only:

@@ -22,7 +22,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import random
 import resource
 import statistics
@@ -30,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -39,6 +37,9 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from ckanext.shafaf.tables import stream_file  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _machine import machine  # noqa: E402
 
 FRICTIONLESS_VENV = Path(os.environ.get(
     "SHAFAF_FRICTIONLESS_VENV", Path.home() / ".cache" / "shafaf-bench" / "frictionless-venv"))
@@ -181,7 +182,7 @@ def standard_schema() -> dict:
         text(HEADER[1], True), text(HEADER[2], True), text(HEADER[3], True),
         {"name": HEADER[4], "type": "string", "constraints": {"pattern": f"{digits}{{10,11}}"}},
         {"name": HEADER[5], "type": "string",
-         "constraints": {"required": True, "pattern": f"[0-9\u06f0-\u06f9,]+"}},
+         "constraints": {"required": True, "pattern": "[0-9\u06f0-\u06f9,]+"}},
         *({"name": h, "type": "string", "constraints": {"pattern": date_pattern}} for h in HEADER[6:9]),
         {"name": HEADER[9], "type": "integer", "constraints": {"minimum": 0}},
         {"name": HEADER[10], "type": "string", "constraints": {"enum": sorted(set(METHODS))}},
@@ -223,17 +224,6 @@ def run_frictionless(path: Path, tmp: Path) -> dict:
                           str(path.parent), path.name, str(schema_path)],
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = f"{names[0]}, {len(names)} logical cores" if names else cpu
-    except OSError:
-        pass
-    return f"{date.today().isoformat()}, {cpu}, Python {platform.python_version()}"
 
 
 def main() -> None:

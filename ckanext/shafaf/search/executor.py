@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ckan.lib.search.common import SearchQueryError
 
 from ckanext.shafaf.search import facet_counts, lucene
-from ckanext.shafaf.search.fields import field_type
+from ckanext.shafaf.search.fields import COLUMNS, DATE_COLUMNS, field_type
 from ckanext.shafaf.search.sql import Compiler
 
 TABLE = "shafaf_search_doc"
@@ -21,13 +21,11 @@ FROM = (f"{TABLE} d LEFT JOIN {STORED} s "
 WORK_MEM = "64MB"
 # ts_rank weights for D, C, B, A: title (A) outranks tags (B), notes (C), rest.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
-SORT_COLUMNS = frozenset((
-    "id", "name", "state", "dataset_type", "owner_org", "site_id", "capacity",
-    "title_string", "metadata_created", "metadata_modified"))
+# fields that are table columns sort on the column itself
+SORT_COLUMNS = COLUMNS | DATE_COLUMNS
 BLOB_FIELDS = ("data_dict", "validated_data_dict")
 MAX_ROWS = 100000
 NO_RANK = "0.0"
-_FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -92,7 +90,7 @@ class SearchRequest:
             q_op=str(params.get("q.op") or "AND").upper(),
         )
         for name in request.facet_fields + [f for f, _ in request.sort]:
-            if not _FIELD_RE.match(name) and name != "score":
+            if not lucene.FIELD_RE.match(name) and name != "score":
                 raise SearchQueryError(
                     f"نام فیلد نامعتبر است / Invalid field name: {name!r}")
         return request
@@ -163,7 +161,7 @@ def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:
 def _page_sql(request: SearchRequest, order: list[str]) -> str:
     wanted = set(request.fl)
     blobs = [b for b in BLOB_FIELDS if b in wanted or "*" in wanted]
-    fields = ", ".join([f"'doc', st.doc", "'score', p.score"]
+    fields = ", ".join(["'doc', st.doc", "'score', p.score"]
                        + [f"'{b}', st.{b}" for b in blobs])
     return (f"(SELECT coalesce(json_agg(json_build_object({fields}) ORDER BY p.n), '[]') "
             f"FROM (SELECT h.id, h.site_id, h.score, row_number() OVER "
