@@ -49,6 +49,7 @@ stop:
 test: os-packages dev-venv services test-db
 	@mkdir -p var/test-storage
 	$(CKAN) -c test.ini db init
+	$(CKAN) -c test.ini datastore set-permissions | $(PSQL) -d shafaf_datastore_test
 	$(PYTEST)
 
 os-packages:

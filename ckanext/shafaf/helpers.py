@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
 from persiantools import digits as pt_digits
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.shafaf.domain import jalali, money
 from ckanext.shafaf.domain.errors import DomainError
 
 __all__ = [
     "shafaf_jalali", "shafaf_format_irr", "shafaf_amount_in_unit",
-    "shafaf_persian_digits",
+    "shafaf_persian_digits", "shafaf_resource_validation",
 ]
 
 _THOUSANDS_SEPARATOR = "\u066c"  # '٬'
@@ -81,3 +83,15 @@ def shafaf_persian_digits(value: Any) -> str:
         return ""
     text = _DECIMAL_POINT.sub(_DECIMAL_SEPARATOR, str(value))
     return pt_digits.en_to_fa(text)
+
+
+def shafaf_resource_validation(resource_id: str, errors_limit: int = 100) -> Optional[dict[str, Any]]:
+    """The stored check of a resource's table for the resource page, if any.
+
+    None when the resource holds no checked table or the viewer may not see it.
+    """
+    try:
+        return tk.get_action("shafaf_resource_validation_show")(
+            {}, {"id": resource_id, "errors_limit": errors_limit})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -9,18 +10,24 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
+from ckan.types import Context
 
 from ckanext.shafaf.search import backend as search_backend
+from ckanext.shafaf.uploads import hooks as upload_hooks
 
 _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
 
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators
 class ShafafPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigDeclaration
 
@@ -35,3 +42,23 @@ class ShafafPlugin(p.SingletonPlugin):
         # Runs before CKAN's start-up Solr check, so the check is skipped
         # when our backend answers searches.
         search_backend.configure(config_)
+
+    # IResourceController: check uploaded tables (ckanext/shafaf/uploads)
+
+    def after_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
+        upload_hooks.resource_changed(context, resource)
+
+    def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
+        upload_hooks.resource_changed(context, resource)
+
+    def before_resource_update(self, context: Context, current: dict[str, Any],
+                               resource: dict[str, Any]) -> None:
+        upload_hooks.keep_check_fields(current, resource)
+
+    def before_resource_delete(self, context: Context, resource: dict[str, Any],
+                               resources: list[dict[str, Any]]) -> None:
+        upload_hooks.resource_deleting(context, resources)
+
+    def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
+        upload_hooks.resources_deleted(context, resources)
+

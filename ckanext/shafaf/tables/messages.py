@@ -62,6 +62,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "optional_column_missing": (
         "ستون «{title}» در فایل نیست (اختیاری).",
         "Optional column '{title}' ({field}) is not in the file."),
+    # checking an uploaded resource (ckanext/shafaf/uploads)
+    "file_missing": (
+        "پرونده بارگذاری‌شده این منبع در انبار پرونده‌ها پیدا نشد؛ آن را دوباره بارگذاری کنید.",
+        "The uploaded file of this resource is not in the file store; upload it again."),
+    "datastore_failed": (
+        "پرونده معتبر است ولی بارگذاری ردیف‌ها در DataStore شکست خورد: {detail}",
+        "The file is valid but loading its rows into the DataStore failed: {detail}"),
     # row level
     "required": (
         "ستون «{column}» در این سطر خالی است.",

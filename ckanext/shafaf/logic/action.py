@@ -1,0 +1,114 @@
+"""Actions of ckanext-shafaf (registered by ``tk.blanket.actions`` from ``__all__``)."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.shafaf import ocds
+from ckanext.shafaf.logic import schema
+from ckanext.shafaf.uploads import check, records
+
+__all__: list[str] = [
+    "shafaf_resource_validation_show",
+    "shafaf_resource_validate",
+    "shafaf_ocds_export",
+]
+
+_NOT_CHECKED = ("این منبع پرونده جدولی بارگذاری‌شده با ساختار جدول ندارد و بررسی نمی‌شود.",
+                "This resource has no uploaded table with a table schema; it is not checked.")
+
+
+@tk.side_effect_free
+def shafaf_resource_validation_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The check of a resource's uploaded table: status, DataStore load and full report.
+
+    :param id: the resource id
+    :param errors_limit: at most this many row errors (default: all that were kept, ≤ 1,000)
+    """
+    data = _validate(data_dict, schema.resource_validation_show(), context)
+    tk.check_access("shafaf_resource_validation_show", context, data)
+    record = records.get(data["id"])
+    if record is None:
+        resource = tk.get_action("resource_show")(context, {"id": data["id"]})
+        raise tk.ObjectNotFound(" / ".join(_NOT_CHECKED) if resource else data["id"])
+    limit = data.get("errors_limit")
+    if limit is not None and record["report"].get("row_errors"):
+        record["report"]["row_errors"] = record["report"]["row_errors"][:limit]
+    return record
+
+
+def shafaf_resource_validate(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Check a resource's uploaded table now (again, with ``force``).
+
+    :param id: the resource id
+    :param force: re-check even if the file has not changed since the last check
+    """
+    data = _validate(data_dict, schema.resource_validate(), context)
+    tk.check_access("shafaf_resource_validate", context, data)
+    record = check.check_resource(data["id"], user=context.get("user"), force=data["force"])
+    if record is None:
+        raise tk.ValidationError({"id": [" / ".join(_NOT_CHECKED)]})
+    return record
+
+
+def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+_OCDS_NOT_CONTRACTS = ("خروجی OCDS فقط برای مجموعه‌داده‌های قرارداد است.",
+                       "The OCDS export is only for contract datasets.")
+_OCDS_NO_TABLE = ("این مجموعه‌داده جدول قراردادی بارگذاری‌شده در DataStore ندارد.",
+                  "This dataset has no contracts table loaded in the DataStore.")
+_OCDS_PAGE = 1000
+
+
+@tk.side_effect_free
+def shafaf_ocds_export(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The contracts of a contract dataset as an OCDS 1.1 release package.
+
+    Researchers compare procurement with OCDS tools; the rows come from the
+    DataStore table the upload check loaded, so they are already normalised.
+
+    :param id: the dataset id or name
+    :param resource_id: the contracts resource (default: the first loaded one)
+    """
+    dataset_id = tk.get_or_bust(data_dict, "id")
+    tk.check_access("shafaf_ocds_export", context, data_dict)
+    dataset = tk.get_action("package_show")(tk.fresh_context(context), {"id": dataset_id})
+    if dataset.get("type") != "contract":
+        raise tk.ValidationError({"id": [" / ".join(_OCDS_NOT_CONTRACTS)]})
+    resource = _ocds_resource(dataset, data_dict.get("resource_id"))
+    return ocds.release_package(
+        dataset, _datastore_rows(context, resource["id"]),
+        uri=tk.url_for("shafaf_ocds.download", id=dataset["name"], _external=True),
+        ocid_prefix=tk.config.get("ckanext.shafaf.ocds.ocid_prefix"))
+
+
+def _ocds_resource(dataset: dict[str, Any], resource_id: Any) -> dict[str, Any]:
+    """The given resource, else the first contracts table in the DataStore."""
+    for resource in dataset.get("resources", []):
+        if resource_id and resource["id"] != resource_id:
+            continue
+        if resource.get("table_schema") == "contracts" and resource.get("datastore_active"):
+            return resource
+    raise tk.ObjectNotFound(" / ".join(_OCDS_NO_TABLE))
+
+
+def _datastore_rows(context: Context, resource_id: str) -> Iterator[dict[str, Any]]:
+    """The table's rows in load order, a page at a time (constant memory per page)."""
+    search = tk.get_action("datastore_search")
+    offset = 0
+    while True:
+        page = search(tk.fresh_context(context), {
+            "resource_id": resource_id, "limit": _OCDS_PAGE, "offset": offset,
+            "sort": "_id", "include_total": False})
+        records = page["records"]
+        yield from records
+        if len(records) < _OCDS_PAGE:
+            return
+        offset += len(records)
