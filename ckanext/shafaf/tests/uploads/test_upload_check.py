@@ -255,3 +255,29 @@ def test_budget_totals_follow_the_dataset_phase(create_with_upload, ckan_config)
     assert shown["total_revenue_irr"] == totals["revenue"]["approved"] > 0
     assert shown["total_expenditure_irr"] == totals["expenditure"]["approved"] > 0
     assert shown["row_count"] == len(BUDGET_ROWS)
+
+
+def test_staff_upload_through_the_web_form(app, create_with_upload, ckan_config, monkeypatch,
+                                           tmp_path):
+    """The editor's browser path: resource form, multipart file, the report in place."""
+    import io
+    from ckanext.shafaf.tests.test_schemas import PASSWORD, _form, _logged_in_client
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    user = factories.User(password=PASSWORD)
+    org = factories.Organization(org_level="municipality",
+                                 users=[{"name": user["name"], "capacity": "editor"}])
+    helpers.call_action("package_create", {"user": user["name"]}, type="contract",
+                        name="web-upload-1403", title="قراردادها", owner_org=org["id"],
+                        fiscal_year="1403")
+    client = _logged_in_client(app, user)
+    url = "/contract/web-upload-1403/resource/new"
+    action, fields = _form(client.get(url), url, "resource-edit")
+    fields.update(name="فهرست قراردادها", save="go-metadata", url="",
+                  upload=(io.BytesIO(csv_bytes([HEADER, *BAD_ROWS])), "qarardad.csv"))
+    response = client.post(action, data=fields, follow_redirects=True)
+    assert response.status_code == 200
+    dataset = helpers.call_action("package_show", id="web-upload-1403")
+    resource = dataset["resources"][0]
+    assert (resource["url_type"], resource["validation_status"]) == ("upload", "invalid")
+    page = client.get(f"/contract/web-upload-1403/resource/{resource['id']}").body
+    assert 'id="shafaf-validation"' in page and "1404/12/30" in page
