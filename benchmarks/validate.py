@@ -99,7 +99,8 @@ def fmt_date(rng: random.Random, ymd: tuple[int, int, int]) -> str:
     return f"{y}-{m}-{d}"
 
 
-def contract_row(rng: random.Random, number: int, pool: list[tuple[str, str]]) -> list[str]:
+def contract_row(rng: random.Random, number: int, pool: list[tuple[str, str]],
+                 bad_share: float = 0.01) -> list[str]:
     name, cid = rng.choice(pool)
     year = rng.randint(1396, 1403)
     start = jalali(rng, year)
@@ -114,7 +115,7 @@ def contract_row(rng: random.Random, number: int, pool: list[tuple[str, str]]) -
            fmt_date(rng, start), fmt_date(rng, start), fmt_date(rng, end),
            str((end[0] - start[0]) * 12), rng.choice(METHODS), rng.choice(TYPES),
            f"منطقه {rng.randint(1, 22)}", rng.choice(PERSONS)]
-    if rng.random() < 0.01:
+    if rng.random() < bad_share:
         spoil(rng, row)
     return row
 
@@ -132,14 +133,14 @@ def spoil(rng: random.Random, row: list[str]) -> None:
         row[10] = "توافقی"
 
 
-def write_csv(path: Path, rows: int, seed: int = 1403) -> None:
+def write_csv(path: Path, rows: int, seed: int = 1403, bad_share: float = 0.01) -> None:
     rng = random.Random(seed)
     pool = contractors(rng)
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(HEADER)
         for number in range(1, rows + 1):
-            writer.writerow(contract_row(rng, number, pool))
+            writer.writerow(contract_row(rng, number, pool, bad_share))
 
 
 def time_ours(path: Path, rows: bool) -> dict:

@@ -67,6 +67,9 @@ def test_good_csv_is_loaded_normalised_and_sums_up_the_dataset(contract, create_
     assert rows[0]["signed_date"].startswith("2024-03-24")
     assert rows[0]["end_date"].startswith("2025-03-20")  # 1403/12/30, a leap day
     assert rows[1]["selection_method"] == "استعلام"
+    # full-text search of the DataStore works on the swapped-in rows (its trigger ran)
+    found = helpers.call_action("datastore_search", resource_id=resource["id"], q="خودروی")
+    assert [r["contract_number"] for r in found["records"]] == ["1403/124"]
 
     shown = helpers.call_action("package_show", id=dataset["id"])
     assert (shown["row_count"], shown["total_amount_irr"], shown["distinct_contractors"]) == \
@@ -281,3 +284,20 @@ def test_staff_upload_through_the_web_form(app, create_with_upload, ckan_config,
     assert (resource["url_type"], resource["validation_status"]) == ("upload", "invalid")
     page = client.get(f"/contract/web-upload-1403/resource/{resource['id']}").body
     assert 'id="shafaf-validation"' in page and "1404/12/30" in page
+
+
+def test_changing_the_table_schema_replaces_the_columns(contract, create_with_upload):
+    from ckanext.shafaf.tests.tables.test_budgets_permits import PERMIT_HEADER, PERMIT_ROWS
+    dataset = contract()
+    resource = _upload(create_with_upload, dataset, csv_bytes([HEADER, *GOOD_ROWS]))
+    _upload(create_with_upload, dataset, csv_bytes([PERMIT_HEADER, *PERMIT_ROWS]),
+            "permits.csv", action="resource_update", id=resource["id"], table_schema="permits")
+    check = _check(resource["id"])
+    assert (check["status"], check["table_schema"], check["loaded_rows"]) == \
+        ("valid", "permits", 2)
+    info = helpers.call_action("datastore_info", id=resource["id"])
+    columns = {f["id"] for f in info["fields"]}
+    assert "permit_number" in columns and "contract_number" not in columns
+    # not the dataset's main table any more: the contract figures stay those of before
+    shown = helpers.call_action("package_show", id=dataset["id"])
+    assert (shown["total_amount_irr"], shown["date_max"]) == (1_750_000_000, "2024-05-01")
