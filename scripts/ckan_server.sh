@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: scripts/ckan_server.sh start|stop
-# Runs `ckan run` in the background for `make serve`; `make stop` stops exactly
-# that process group (pid in var/run/ckan.pid), nothing else.
+# Runs `ckan run` and a `ckan jobs worker` (large uploads are checked there;
+# log var/log/jobs.log) in the background for `make serve`; `make stop` stops
+# exactly that process group (pid in var/run/ckan.pid), nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,7 +53,9 @@ start() {
     fi
     echo "Starting CKAN on $URL (log: $LOG)"
     # setsid: a process group of its own, so `stop` can end it and its children.
-    setsid bash -c 'echo $$ >"$0"; exec .venv/bin/ckan -c ckan.ini run -H 127.0.0.1 -p 5000 -r -t' \
+    setsid bash -c 'echo $$ >"$0"
+        .venv/bin/ckan -c ckan.ini jobs worker >>var/log/jobs.log 2>&1 </dev/null &
+        exec .venv/bin/ckan -c ckan.ini run -H 127.0.0.1 -p 5000 -r -t' \
         "$PIDFILE" >>"$LOG" 2>&1 </dev/null &
     sleep 1
     pid=$(cat "$PIDFILE")

@@ -21,11 +21,34 @@ from ckanext.shafaf.uploads import datastore, figures, files, records
 log = logging.getLogger(__name__)
 # Set on the context of our own write-back, so it is not checked again.
 WRITING_BACK = "shafaf_upload_check_write"
+SYNC_MAX_MB = "ckanext.shafaf.uploads.sync_max_mb"
 
 
-def check_resource(resource_id: str, *, user: Optional[str] = None,
-                   force: bool = False) -> Optional[dict[str, Any]]:
-    """The resource's record after checking it; None if it holds no table to check."""
+def check_resource_job(resource_id: str, user: Optional[str] = None) -> None:
+    """The background job of a large upload (``ckan jobs worker``)."""
+    check_resource(resource_id, user=user, in_background=True)
+
+
+def _enqueue(resource: dict[str, Any], previous: Optional[dict[str, Any]],
+             user: Optional[str]) -> dict[str, Any]:
+    """Mark the resource pending (no hash: the job must see a change) and queue it."""
+    record = _carry_over(resource, previous)
+    record.update(status="pending", file_sha256=None, file_size=None,
+                  report={"schema": resource["table_schema"], "valid": None})
+    records.save(record)
+    _write_back(resource, record, user)
+    tk.enqueue_job(check_resource_job, [resource["id"], user],
+                   title=f"shafaf: check the table of resource {resource['id']}")
+    return records.get(resource["id"]) or record
+
+
+def check_resource(resource_id: str, *, user: Optional[str] = None, force: bool = False,
+                   in_background: bool = False) -> Optional[dict[str, Any]]:
+    """The resource's record after checking it; None if it holds no table to check.
+
+    A file above ``ckanext.shafaf.uploads.sync_max_mb`` is only marked
+    pending here and checked by a background job (``in_background``).
+    """
     resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
     if not files.is_checked(resource):
         return None
@@ -39,6 +62,8 @@ def check_resource(resource_id: str, *, user: Optional[str] = None,
         if (not force and previous and previous["file_sha256"] == digest
                 and previous["table_schema"] == schema):
             return previous
+        if not in_background and size > tk.config.get(SYNC_MAX_MB) * 2**20:
+            return _enqueue(resource, previous, user)
         record = _validate(resource, previous, path, digest, size)
     records.save(record)
     _write_back(resource, record, user)

@@ -301,3 +301,25 @@ def test_changing_the_table_schema_replaces_the_columns(contract, create_with_up
     # not the dataset's main table any more: the contract figures stay those of before
     shown = helpers.call_action("package_show", id=dataset["id"])
     assert (shown["total_amount_irr"], shown["date_max"]) == (1_750_000_000, "2024-05-01")
+
+
+@pytest.mark.ckan_config("ckanext.shafaf.uploads.sync_max_mb", 0)
+@pytest.mark.usefixtures("clean_queues", "with_test_worker")
+def test_large_files_are_checked_by_a_background_job(contract, create_with_upload):
+    from ckan.lib import jobs
+    dataset = contract()
+    resource = _upload(create_with_upload, dataset, csv_bytes([HEADER, *GOOD_ROWS]))
+
+    pending = _check(resource["id"])
+    assert (pending["status"], pending["datastore_status"]) == ("pending", "not_loaded")
+    assert helpers.call_action("resource_show", id=resource["id"])["validation_status"] == \
+        "pending"
+    assert len(helpers.call_action("job_list")) == 1
+
+    jobs.Worker().work(burst=True)
+    done = _check(resource["id"])
+    assert (done["status"], done["datastore_status"], done["loaded_rows"]) == \
+        ("valid", "loaded", 2)
+    shown = helpers.call_action("package_show", id=dataset["id"])
+    assert shown["resources"][0]["validation_status"] == "valid"
+    assert shown["row_count"] == 2

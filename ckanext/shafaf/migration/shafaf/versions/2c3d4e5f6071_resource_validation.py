@@ -33,7 +33,7 @@ def upgrade() -> None:
         loaded_at timestamptz,
         validated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT shafaf_resource_validation_status_check
-            CHECK (status IN ('valid', 'invalid', 'error')),
+            CHECK (status IN ('pending', 'valid', 'invalid', 'error')),
         CONSTRAINT shafaf_resource_validation_datastore_check
             CHECK (datastore_status IN ('loaded', 'kept_previous', 'not_loaded', 'failed'))
     )""")
