@@ -323,3 +323,16 @@ def test_large_files_are_checked_by_a_background_job(contract, create_with_uploa
     shown = helpers.call_action("package_show", id=dataset["id"])
     assert shown["resources"][0]["validation_status"] == "valid"
     assert shown["row_count"] == 2
+
+
+def test_an_uploaded_register_is_exported_as_ocds(contract, create_with_upload, app):
+    dataset = contract()
+    _upload(create_with_upload, dataset, csv_bytes([HEADER, *GOOD_ROWS]))
+    package = helpers.call_action("shafaf_ocds_export", id=dataset["name"])
+    contracts = [r["contracts"][0] for r in package["releases"]]
+    assert [c["value"] for c in contracts] == [
+        {"amount": 1_250_000_000, "currency": "IRR"}, {"amount": 500_000_000, "currency": "IRR"}]
+    assert [r["tender"].get("procurementMethod") for r in package["releases"]] == \
+        ["open", "limited"]
+    download = app.get(f"/dataset/{dataset['name']}/ocds.json")
+    assert download.status_code == 200 and "نگهداری فضای سبز" in download.body
