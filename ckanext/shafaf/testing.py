@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
+import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
@@ -48,3 +49,21 @@ def make_reset_db() -> Callable[[], None]:
         factories.fake.unique.clear()
         reset_db_with_search_index()
     return reset
+
+
+def site_config_marks(plugins: str) -> list[pytest.MarkDecorator]:
+    """The `ckan_config` marks of a site with our dataset types, as in README.
+
+    One list for every test module that needs the schemas, so a new schema
+    file or preset is added in one place.
+    """
+    return [
+        pytest.mark.ckan_config("ckan.plugins", plugins),
+        pytest.mark.ckan_config("scheming.dataset_schemas", " ".join(
+            f"ckanext.shafaf:schemas/{name}.yaml" for name in ("contract", "budget", "permit"))),
+        pytest.mark.ckan_config(
+            "scheming.presets",
+            "ckanext.scheming:presets.json ckanext.shafaf:schemas/presets.yaml"),
+        pytest.mark.ckan_config(
+            "scheming.organization_schemas", "ckanext.shafaf:schemas/organization.yaml"),
+    ]

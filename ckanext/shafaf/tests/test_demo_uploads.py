@@ -7,16 +7,10 @@ from ckan.tests.helpers import call_action
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (fixture)
 
 from ckanext.shafaf import demo, demo_uploads
-from ckanext.shafaf.tests.uploads.conftest import SCHEMAS
+from ckanext.shafaf.testing import site_config_marks
 
 pytestmark = [
-    pytest.mark.ckan_config(
-        "ckan.plugins", "datastore scheming_datasets scheming_organizations shafaf"),
-    pytest.mark.ckan_config("scheming.dataset_schemas", SCHEMAS),
-    pytest.mark.ckan_config(
-        "scheming.presets", "ckanext.scheming:presets.json ckanext.shafaf:schemas/presets.yaml"),
-    pytest.mark.ckan_config(
-        "scheming.organization_schemas", "ckanext.shafaf:schemas/organization.yaml"),
+    *site_config_marks("datastore scheming_datasets scheming_organizations shafaf"),
     pytest.mark.usefixtures("with_plugins", "clean_datastore", "with_request_context"),
 ]
 

@@ -18,16 +18,10 @@ import ckanext.datastore.tests.helpers as datastore_helpers
 from ckan.tests import factories, helpers
 
 from ckanext.shafaf.tables import datastore_fields
+from ckanext.shafaf.testing import site_config_marks
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "shafaf datastore scheming_datasets"),
-    pytest.mark.ckan_config(
-        "scheming.dataset_schemas",
-        "ckanext.shafaf:schemas/contract.yaml ckanext.shafaf:schemas/budget.yaml"
-        " ckanext.shafaf:schemas/permit.yaml"),
-    pytest.mark.ckan_config(
-        "scheming.presets",
-        "ckanext.scheming:presets.json ckanext.shafaf:schemas/presets.yaml"),
+    *site_config_marks("shafaf datastore scheming_datasets"),
     pytest.mark.usefixtures("with_plugins", "clean_datastore"),
 ]
 

@@ -15,18 +15,10 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.shafaf.testing import site_config_marks
+
 pytestmark = [
-    pytest.mark.ckan_config(
-        "ckan.plugins", "scheming_datasets scheming_organizations shafaf"),
-    pytest.mark.ckan_config(
-        "scheming.dataset_schemas",
-        "ckanext.shafaf:schemas/contract.yaml ckanext.shafaf:schemas/budget.yaml"
-        " ckanext.shafaf:schemas/permit.yaml"),
-    pytest.mark.ckan_config(
-        "scheming.presets",
-        "ckanext.scheming:presets.json ckanext.shafaf:schemas/presets.yaml"),
-    pytest.mark.ckan_config(
-        "scheming.organization_schemas", "ckanext.shafaf:schemas/organization.yaml"),
+    *site_config_marks("scheming_datasets scheming_organizations shafaf"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 

@@ -12,8 +12,6 @@ from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (fix
 from ckanext.shafaf.tests.tables.helpers import (
     CONTRACT_HEADER, LEGAL_ID, LEGAL_ID_2, arabic, fa)
 
-SCHEMAS = ("ckanext.shafaf:schemas/contract.yaml ckanext.shafaf:schemas/budget.yaml"
-           " ckanext.shafaf:schemas/permit.yaml")
 
 GOOD_ROWS = [
     ["1", "۱۴۰۳/۱۲۳", "نگهداری فضای سبز بوستان‌های منطقه ۲", arabic("شرکت مهندسی کیان"),

@@ -17,16 +17,11 @@ from ckan.lib import uploader
 from ckan.tests import factories, helpers
 
 from ckanext.shafaf.tests.tables.helpers import LEGAL_ID, LEGAL_ID_2, arabic, csv_bytes, xlsx_bytes
-from ckanext.shafaf.tests.uploads.conftest import BAD_ROWS, GOOD_ROWS, HEADER, SCHEMAS
+from ckanext.shafaf.testing import site_config_marks
+from ckanext.shafaf.tests.uploads.conftest import BAD_ROWS, GOOD_ROWS, HEADER
 
 pytestmark = [
-    pytest.mark.ckan_config(
-        "ckan.plugins", "datastore scheming_datasets scheming_organizations shafaf"),
-    pytest.mark.ckan_config("scheming.dataset_schemas", SCHEMAS),
-    pytest.mark.ckan_config(
-        "scheming.presets", "ckanext.scheming:presets.json ckanext.shafaf:schemas/presets.yaml"),
-    pytest.mark.ckan_config(
-        "scheming.organization_schemas", "ckanext.shafaf:schemas/organization.yaml"),
+    *site_config_marks("datastore scheming_datasets scheming_organizations shafaf"),
     pytest.mark.usefixtures("with_plugins", "clean_datastore", "with_request_context"),
 ]
 
