@@ -54,7 +54,20 @@ def replace_rows(resource_id: str, schema: str, rows: Iterable[dict[str, Any]],
                            page_size=BATCH)
             loaded += len(batch)
     DatastoreBackend.get_active_backend().calculate_record_count(resource_id)  # type: ignore
+    _default_views(resource_id)
     return loaded
+
+
+def _default_views(resource_id: str) -> None:
+    """The site's default views that need DataStore rows (a table preview).
+
+    CKAN creates default views when a resource is created, before its rows
+    are in the DataStore, so a datatables view would never appear.
+    """
+    context: Context = {"ignore_auth": True}
+    resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    tk.get_action("resource_create_default_resource_views")(dict(context), {
+        "resource": resource, "create_datastore_views": True})
 
 
 def _exists(resource_id: str) -> bool:

@@ -21,7 +21,8 @@ from ckanext.shafaf.testing import site_config_marks
 from ckanext.shafaf.tests.uploads.conftest import BAD_ROWS, GOOD_ROWS, HEADER
 
 pytestmark = [
-    *site_config_marks("datastore scheming_datasets scheming_organizations shafaf"),
+    *site_config_marks(
+        "datastore datatables_view scheming_datasets scheming_organizations shafaf"),
     pytest.mark.usefixtures("with_plugins", "clean_datastore", "with_request_context"),
 ]
 
@@ -219,6 +220,19 @@ def test_deleting_the_resource_forgets_its_check(contract, create_with_upload):
     helpers.call_action("resource_delete", id=resource["id"])
     with pytest.raises(tk.ObjectNotFound):
         _check(resource["id"])
+
+
+def test_loaded_rows_get_a_table_preview(contract, create_with_upload, ckan_config,
+                                        monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckan.views.default_views", ["datatables_view"])
+    dataset = contract()
+    resource = _upload(create_with_upload, dataset, csv_bytes([HEADER, *GOOD_ROWS]))
+    views = helpers.call_action("resource_view_list", id=resource["id"])
+    assert [v["view_type"] for v in views] == ["datatables_view"]
+    # a second load (new file) adds no second view
+    _upload(create_with_upload, dataset, csv_bytes([HEADER, GOOD_ROWS[1]]),
+            action="resource_update", id=resource["id"])
+    assert len(helpers.call_action("resource_view_list", id=resource["id"])) == 1
 
 
 def test_resource_page_shows_the_rows_to_fix(contract, create_with_upload, app):
