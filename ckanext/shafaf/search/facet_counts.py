@@ -37,6 +37,17 @@ def _terms(node: lucene.Node) -> Optional[list[lucene.Term]]:
     return None
 
 
+def single_site(request: Any) -> bool:
+    """Whether an `fq` requires one site_id: the hits' ids are then unique
+    (the index's key is (id, site_id)), as CKAN's package_search asks."""
+    for fq in request.fq:
+        if fq.strip():
+            terms = _terms(lucene.parse(fq, request.q_op)) or []
+            if any(t.field == "site_id" for t in terms):
+                return True
+    return False
+
+
 def countable(field: str) -> bool:
     if field in ("owner_org", "dataset_type"):
         return True
