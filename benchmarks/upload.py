@@ -41,6 +41,9 @@ def ini_for_uploads(tmp: Path) -> str:
         f"ckan.datastore.write_url = postgresql://postgres@127.0.0.1:5432/{DATASTORE}",
         f"ckan.datastore.read_url = postgresql://shafaf_datastore_ro:shafaf_ro@127.0.0.1:5432/{DATASTORE}",
         f"ckan.storage_path = {tmp}",
+        "ckan.max_resource_size = 200",
+        # check in the request whatever the size, to time the work itself
+        "ckanext.shafaf.uploads.sync_max_mb = 1000",
         "scheming.dataset_schemas = ckanext.shafaf:schemas/contract.yaml",
         "scheming.presets = ckanext.scheming:presets.json ckanext.shafaf:schemas/presets.yaml",
         "scheming.organization_schemas = ckanext.shafaf:schemas/organization.yaml", ""]), 1)
