@@ -37,6 +37,7 @@ setup(
         "ckanapi>=4.11",
         "charset-normalizer>=3.3",
         "python-calamine>=0.9",
+        "polars>=1.35",
         "persiantools>=6.2",
         "python-dateutil>=2.9",
         "requests>=2.32",

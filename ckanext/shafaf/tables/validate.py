@@ -107,8 +107,14 @@ class TableRun:
         rest = RowBatch(first.lines[position + 1:], first.cells[position + 1:],
                         {p - position - 1 for p in first.bad if p > position})
         plan = RowPlan(self.schema, mapping)
-        yield from self._data_batches(plan, itertools.chain([rest], table.rows), table.encoding,
-                                      build)
+        yield from self._rows_after_header(plan, table, header, line,
+                                           itertools.chain([rest], table.rows), build)
+
+    def _rows_after_header(self, plan: RowPlan, table: TableSource, header: list[str], line: int,
+                           batches: Iterable[RowBatch], build: bool
+                           ) -> Iterator[list[dict[str, Any]]]:
+        """The data rows below the header line; a seam for the columnar engine (columnar.py)."""
+        return self._data_batches(plan, batches, table.encoding, build)
 
     def _report_mapping(self, mapping: HeaderMapping) -> None:
         report = self.report
