@@ -19,12 +19,12 @@ from typing import Any, Iterable, Iterator, Optional
 
 import polars as pl
 
-from ckanext.shafaf.tables import csvframe
+from ckanext.shafaf.tables import csvframe, reader
 from ckanext.shafaf.tables.cells import EDGE_CHARS
 from ckanext.shafaf.tables.frame_figures import figure_fields, frame_figures
 from ckanext.shafaf.tables.messages import issue
 from ckanext.shafaf.tables.plan import Batch, CellError, RowPlan
-from ckanext.shafaf.tables.reader import BATCH, RowBatch, Source, TableSource
+from ckanext.shafaf.tables.reader import RowBatch, Source, TableSource
 from ckanext.shafaf.tables.report import MAX_ERRORS, ValidationReport
 from ckanext.shafaf.tables.schema import TableSchema
 from ckanext.shafaf.tables.validate import _TOTAL_WORDS, SchemaRef, TableRun
@@ -83,7 +83,7 @@ class ColumnarRun(TableRun):
     def _columnar(self, plan: RowPlan, table: TableSource, header: list[str], line: int
                   ) -> Optional[_Outcome]:
         data = csvframe.read_bytes(self._source, self._start)
-        body = None if data is None else csvframe.read_body(data, table, header, line, BATCH)
+        body = None if data is None else csvframe.read_body(data, table, header, line, reader.BATCH)
         if body is None:
             return None
         cells = body.cells
@@ -162,6 +162,19 @@ def _redact(plan: RowPlan, columns: dict[str, pl.Series]) -> int:
     return count
 
 
+def run_table(source: Source, schema: SchemaRef, *, max_errors: int = MAX_ERRORS
+              ) -> tuple[ValidationReport, Optional[pl.DataFrame], bool]:
+    """validate_table, plus whether the columnar engine ran (for tests and benchmarks)."""
+    run = ColumnarRun(source, schema, max_errors=max_errors)
+    rows = [row for batch in run.batches() for row in batch]
+    report = run.report
+    if not run.header_ok or report.file_errors:
+        return report, None, run.columnar
+    if run.frame is None:
+        run.frame = frame_of_rows(rows, run.schema)
+    return report, run.frame, run.columnar
+
+
 def validate_table(source: Source, schema: SchemaRef, *, max_errors: int = MAX_ERRORS
                    ) -> tuple[ValidationReport, Optional[pl.DataFrame]]:
     """The report (as validate_file's) and a frame of the valid normalised rows.
@@ -169,11 +182,5 @@ def validate_table(source: Source, schema: SchemaRef, *, max_errors: int = MAX_E
     The frame's columns are the schema's fields in order; None when the file
     has a file-level error (validate_file's rows would be empty).
     """
-    run = ColumnarRun(source, schema, max_errors=max_errors)
-    rows = [row for batch in run.batches() for row in batch]
-    report = run.report
-    if not run.header_ok or report.file_errors:
-        return report, None
-    if run.frame is None:
-        run.frame = frame_of_rows(rows, run.schema)
-    return report, run.frame
+    report, frame, _ = run_table(source, schema, max_errors=max_errors)
+    return report, frame
