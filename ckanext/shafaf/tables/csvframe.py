@@ -92,10 +92,9 @@ def read_body(data: bytes, table: TableSource, header: list[str], header_line: i
 
 def _lines_plain(lines: pl.Series, delimiter: str) -> bool:
     """One record per line, well-formed quoting, no field over csv's size limit."""
-    lines = lines.fill_null("")
     if (lines.str.len_bytes().max() or 0) >= csv.field_size_limit():
         return False
-    if lines.str.strip_suffix("\r").str.contains("\r", literal=True).any():
+    if lines.str.contains("\r.").any():  # a CR that does not end its line (nulls: blank lines)
         return False
     quoted = lines.filter(lines.str.contains('"', literal=True))
     if quoted.is_empty():
