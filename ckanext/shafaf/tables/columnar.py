@@ -82,7 +82,7 @@ class ColumnarRun(TableRun):
 
     def _columnar(self, plan: RowPlan, table: TableSource, header: list[str], line: int
                   ) -> Optional[_Outcome]:
-        data = csvframe.read_bytes(self._source, self._start)
+        data = csvframe.polars_source(self._source, self._start)
         body = None if data is None else csvframe.read_body(data, table, header, line, reader.BATCH)
         if body is None:
             return None

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import polars as pl
 
@@ -29,7 +29,9 @@ from ckanext.shafaf.tables.reader import Source, TableSource
 
 FAST_ENCODINGS = ("utf_8", "utf_8_sig")
 MAX_BYTES = 512 << 20  # the fast path holds the file in memory; larger files stream
-_LINE_SEPARATOR = "\x1f"  # a byte absent from the file: reads it as one column of lines
+# Not a delimiter: the file read as one column of lines (a line holding it
+# makes polars raise, or a first line holding it gives two columns: fallback).
+_LINE_SEPARATOR = "\x1f"
 _CLASS_DELIMITER = {",": ",", ";": ";", "\t": "\\t", "|": "\\|"}
 
 
@@ -42,13 +44,16 @@ class Body:
     batch_of: pl.Series      # the row engine's batch number of each row (reader.BATCH rows)
 
 
-def read_bytes(source: Source, start: int) -> Optional[bytes]:
-    """The whole file, leaving a file object where it was (the row engine may go on)."""
+def polars_source(source: Source, start: int) -> Optional[Union[str, bytes]]:
+    """A path (polars maps the file) or the bytes; a file object is left where it was.
+
+    None above MAX_BYTES: the fast path holds the file's columns in memory.
+    """
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source)
+        return bytes(source) if len(source) <= MAX_BYTES else None
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
         path = Path(source)  # type: ignore[arg-type]
-        return path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+        return str(path) if path.stat().st_size <= MAX_BYTES else None
     position = source.tell()
     try:
         source.seek(start)
@@ -64,11 +69,9 @@ def eligible(table: TableSource) -> bool:
             and not table.bad_lines and table.delimiter in _CLASS_DELIMITER)
 
 
-def read_body(data: bytes, table: TableSource, header: list[str], header_line: int,
+def read_body(data: Union[str, bytes], table: TableSource, header: list[str], header_line: int,
               batch: int) -> Optional[Body]:
     """The rows below the header line, or None when polars might read them differently."""
-    if _LINE_SEPARATOR.encode() in data:
-        return None
     options: dict[str, Any] = dict(has_header=False, infer_schema=False, encoding="utf8",
                                    skip_lines=header_line - 1, raise_if_empty=False)
     try:

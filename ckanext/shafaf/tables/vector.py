@@ -48,41 +48,71 @@ def _stripped_at(raw: pl.Series, positions: list[int]) -> list[str]:
     return [text.strip(EDGE_CHARS) for text in raw.gather(positions).to_list()]
 
 
-def text_column(column: TextColumn, raw: pl.Series, errors: list[CellError]) -> pl.Series:
-    """plan.TextColumn.run over a whole column."""
-    values = raw.str.strip_chars(EDGE_CHARS).str.replace_many(ARABIC_FROM, ARABIC_TO)
-    if column.spec.ascii_digits:
-        values = values.str.replace_many(DIGITS_FROM, DIGITS_TO)
-    too_long = values.str.len_chars() > column.limit
-    if too_long.any():
-        where = _positions(too_long)
-        errors.extend((p, column.index, text, column.too_long)
-                      for p, text in zip(where, _stripped_at(raw, where)))
-    if column.missing is not None:
-        errors.extend((p, column.index, "", column.missing) for p in _positions(values == ""))
-    return pl.select(pl.when(too_long | (values == "")).then(None).otherwise(values)).to_series()
+def text_columns(columns: list[TextColumn], cells: pl.DataFrame,
+                 errors: list[CellError]) -> dict[str, pl.Series]:
+    """plan.TextColumn.run over whole columns (one parallel select for all of them)."""
+    if not columns:
+        return {}
+    folded = []
+    for column in columns:
+        value = pl.col(column_name(column.index)).str.strip_chars(EDGE_CHARS)
+        value = value.str.replace_many(ARABIC_FROM, ARABIC_TO)
+        if column.spec.ascii_digits:
+            value = value.str.replace_many(DIGITS_FROM, DIGITS_TO)
+        folded.append(value.alias(column.field))
+    values = cells.select(folded)
+    flags = values.select(
+        *((pl.col(c.field).str.len_chars() > c.limit).alias(f"long:{c.field}") for c in columns),
+        *((pl.col(c.field) == "").alias(f"empty:{c.field}") for c in columns))
+    out: dict[str, pl.Series] = {}
+    for column in columns:
+        too_long, empty = flags[f"long:{column.field}"], flags[f"empty:{column.field}"]
+        if too_long.any():
+            where = _positions(too_long)
+            raw = cells[column_name(column.index)]
+            errors.extend((p, column.index, text, column.too_long)
+                          for p, text in zip(where, _stripped_at(raw, where)))
+        if column.missing is not None and empty.any():
+            errors.extend((p, column.index, "", column.missing) for p in _positions(empty))
+        out[column.field] = values[column.field]
+    nulls = values.select(pl.when(flags[f"long:{c.field}"] | flags[f"empty:{c.field}"])
+                          .then(None).otherwise(pl.col(c.field)).alias(c.field) for c in columns)
+    return {name: nulls[name] for name in out}
 
 
-def typed_column(column: Column, raw: pl.Series, dtype: Any,
-                 errors: list[CellError]) -> pl.Series:
-    """plan.TypedColumn.run: the plan's memoised parser once per distinct cell."""
-    distinct = raw.unique().to_list()
-    results = list(map(column.parse, distinct))  # type: ignore[attr-defined]
-    good = [(text, value) for text, value in zip(distinct, results)
-            if value is not None and value.__class__ is not Invalid]
-    bad = {text: value for text, value in zip(distinct, results) if value.__class__ is Invalid}
-    empty = [text for text, value in zip(distinct, results) if value is None]
-    if column.missing is not None and empty:
-        errors.extend((p, column.index, "", column.missing) for p in _positions(raw.is_in(empty)))
-    if bad:
-        where = _positions(raw.is_in(list(bad)))
-        errors.extend((p, column.index, text.strip(EDGE_CHARS), bad[text])
-                      for p, text in zip(where, raw.gather(where).to_list()))
-    if not good:
-        return pl.Series(raw.name, [None] * len(raw), dtype=dtype)
-    old = pl.Series([text for text, _ in good], dtype=pl.Utf8)
-    new = pl.Series([value for _, value in good], dtype=dtype)
-    return raw.replace_strict(old, new, default=None, return_dtype=dtype)
+def typed_columns(columns: list[Column], cells: pl.DataFrame, dtypes: dict[str, Any],
+                  errors: list[CellError]) -> dict[str, pl.Series]:
+    """plan.TypedColumn.run: the plan's memoised parser once per distinct cell.
+
+    Distinct cells (one parallel select) and the mapping back (a left join per
+    column, run together) are polars work; only the distinct cells meet Python.
+    """
+    if not columns:
+        return {}
+    names = [column_name(c.index) for c in columns]
+    distinct = cells.select(pl.col(n).unique().implode() for n in names).row(0)
+    maps = []
+    for column, name, texts in zip(columns, names, distinct):
+        results = list(map(column.parse, texts))  # type: ignore[attr-defined]
+        good = [(t, v) for t, v in zip(texts, results)
+                if v is not None and v.__class__ is not Invalid]
+        bad = {t: v for t, v in zip(texts, results) if v.__class__ is Invalid}
+        empty = [t for t, v in zip(texts, results) if v is None]
+        raw = cells[name]
+        if column.missing is not None and empty:
+            errors.extend((p, column.index, "", column.missing)
+                          for p in _positions(raw.is_in(empty)))
+        if bad:
+            where = _positions(raw.is_in(list(bad)))
+            errors.extend((p, column.index, text.strip(EDGE_CHARS), bad[text])
+                          for p, text in zip(where, raw.gather(where).to_list()))
+        mapping = pl.DataFrame({name: pl.Series([t for t, _ in good], dtype=pl.Utf8),
+                                column.field: pl.Series([v for _, v in good],
+                                                        dtype=dtypes[column.field])})
+        maps.append(cells.lazy().select(name).join(mapping.lazy(), on=name, how="left",
+                                                   maintain_order="left").select(column.field))
+    mapped = pl.collect_all(maps)  # a left join per column, in parallel: unmatched → null
+    return {c.field: frame[c.field] for c, frame in zip(columns, mapped)}
 
 
 def amount_column(column: AmountColumn, raw: pl.Series, units: Optional[pl.Series],
@@ -143,12 +173,10 @@ def run_plan(plan: RowPlan, cells: pl.DataFrame, errors: list[CellError],
              dtypes: dict[str, Any]) -> dict[str, pl.Series]:
     """RowPlan.run over the whole body: normalised columns by field name."""
     columns: dict[str, pl.Series] = {}
-    for column in plan.plain:
-        raw = cells[column_name(column.index)]
-        if isinstance(column, TextColumn):
-            columns[column.field] = text_column(column, raw, errors)
-        else:
-            columns[column.field] = typed_column(column, raw, dtypes[column.field], errors)
+    text = [c for c in plan.plain if isinstance(c, TextColumn)]
+    columns.update(text_columns(text, cells, errors))  # type: ignore[arg-type]
+    columns.update(typed_columns([c for c in plan.plain if not isinstance(c, TextColumn)],
+                                 cells, dtypes, errors))
     for column in plan.amounts:
         unit_field = column.unit_field or ""
         unit_match = plan.by_field.get(unit_field)

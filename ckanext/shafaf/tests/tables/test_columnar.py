@@ -118,6 +118,10 @@ CASES: dict[str, tuple[Callable[[], Any], str, bool]] = {
                      .replace(b"\r\n2,", b'\r\n"2",'), "contracts", True),
     "text after a closing quote (row engine)": (lambda: csv_bytes(GOOD).replace(
         b"\r\n2,", b'\r\n"2"x,'), "contracts", False),
+    "unit separator in a cell (row engine)": (lambda: csv_bytes(GOOD).replace(
+        b"\r\n2,", b"\r\n2\x1f,"), "contracts", False),
+    "unit separator in the header (row engine)": (lambda: csv_bytes(GOOD).replace(
+        "ردیف".encode(), "ردیف\x1f".encode()), "contracts", False),
     "lone CR (row engine)": (lambda: csv_bytes(GOOD).replace(b"\r\n2,", b"\r2,"),
                              "contracts", False),
     "utf-8 BOM and title": (lambda: codecs.BOM_UTF8 + csv_bytes([TITLE, *GOOD]), "contracts", True),
