@@ -84,13 +84,16 @@ def read_body(data: Union[str, bytes], table: TableSource, header: list[str], he
         return None
     if not _lines_plain(lines.to_series(), table.delimiter or ","):
         return None
+    del lines
     frame = frame.select(pl.all().fill_null(""))
     if list(frame.row(0)) != list(header):
         return None
-    body = frame.slice(1).with_row_index("__index")
-    body = body.filter(pl.any_horizontal(pl.exclude("__index") != "")) if body.width > 1 else body
-    number = body["__index"].cast(pl.Int64) + header_line + 1
-    return Body(body.drop("__index"), number.to_list(), (number - 1) // batch)
+    body = frame.slice(1)
+    number = pl.int_range(header_line + 1, header_line + 1 + body.height, eager=True)
+    blank = ~body.select(pl.any_horizontal(pl.all() != "")).to_series()
+    if blank.any():  # csv's blank records: no row, but they keep their line
+        body, number = body.filter(~blank), number.filter(~blank)
+    return Body(body, number.to_list(), (number - 1) // batch)
 
 
 def _lines_plain(lines: pl.Series, delimiter: str) -> bool:
