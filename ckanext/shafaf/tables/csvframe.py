@@ -85,7 +85,8 @@ def read_body(data: Union[str, bytes], table: TableSource, header: list[str], he
     if not _lines_plain(lines.to_series(), table.delimiter or ","):
         return None
     del lines
-    frame = frame.select(pl.all().fill_null(""))
+    if any(frame.null_count().row(0)):  # blank lines, short rows: csv's "" cells
+        frame = frame.select(pl.all().fill_null(""))
     if list(frame.row(0)) != list(header):
         return None
     body = frame.slice(1)

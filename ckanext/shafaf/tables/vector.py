@@ -119,36 +119,54 @@ def amount_column(column: AmountColumn, raw: pl.Series, units: Optional[pl.Serie
                   unit_index: Optional[int], errors: list[CellError]
                   ) -> tuple[pl.Series, pl.Series]:
     """AmountColumn.run_with_units: (IRR, unit used) with the vectorised plain cells."""
-    stripped = raw.str.strip_chars(EDGE_CHARS)
     if units is None:
-        unit = column.header_unit or money.DEFAULT_UNIT
-        digits = stripped.str.replace_many(DIGITS_FROM, DIGITS_TO)
-        plain = digits.str.contains(_PLAIN)
-        number = digits.str.replace_all(",", "", literal=True).cast(pl.Int64, strict=False)
-        factor = pl.Series([column.factor(unit)] * len(raw), dtype=pl.Int64)
-        used = pl.Series([unit] * len(raw), dtype=pl.Utf8)
-        fast = plain & number.is_not_null()
+        values, used, fast = _plain_amounts(column, raw)
     else:
-        bad_units = {e[0] for e in errors if e[1] == unit_index}
-        header = column.header_unit
-        used = units.fill_null(header) if header else units
-        used = used.fill_null(money.DEFAULT_UNIT)
-        distinct = used.unique().to_list()
-        factor = used.replace_strict(distinct, [column.factor(u) for u in distinct],
-                                     return_dtype=pl.Int64)
-        number = stripped.cast(pl.Int64, strict=False)
-        fast = stripped.str.contains(r"^[0-9]+$") & number.is_not_null()
-        if header:
-            fast = fast & (units.is_null() | (units == header))
-        if bad_units:
-            fast = fast & ~pl.Series(range(len(raw))).is_in(list(bad_units))
-        used = pl.select(pl.when(fast).then(used).otherwise(units)).to_series()
-    fast = fast & (number <= money.MAX_IRR // factor)
-    values = pl.select(pl.when(fast).then(number * factor).otherwise(None)).to_series()
+        values, used, fast = _plain_amounts_with_units(column, raw, units, unit_index, errors)
     slow = _positions(~fast)
     if slow:
         values, used = _slow_amounts(column, raw, units, unit_index, errors, slow, values, used)
     return values, used
+
+
+def _plain_amounts(column: AmountColumn, raw: pl.Series
+                   ) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """No unit column: AmountColumn._plain_digits (Persian digits, «,» groups).
+
+    Eager steps: one expression reusing `digits` twice is evaluated twice.
+    """
+    unit = column.header_unit or money.DEFAULT_UNIT
+    factor = column.factor(unit)
+    digits = raw.str.strip_chars(EDGE_CHARS).str.replace_many(DIGITS_FROM, DIGITS_TO)
+    number = digits.str.replace_all(",", "", literal=True).cast(pl.Int64, strict=False)
+    fast = (digits.str.contains(_PLAIN) & number.is_not_null()
+            & (number <= money.MAX_IRR // factor)).fill_null(False)
+    values = pl.select(pl.when(fast).then(number * factor).otherwise(None)).to_series()
+    return values, pl.repeat(unit, len(raw), eager=True, dtype=pl.Utf8), fast
+
+
+def _plain_amounts_with_units(column: AmountColumn, raw: pl.Series, units: pl.Series,
+                              unit_index: Optional[int], errors: list[CellError]
+                              ) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """A unit per row: ASCII digits with a usable, agreeing unit (amount_parser's fast path)."""
+    bad_units = {e[0] for e in errors if e[1] == unit_index}
+    header = column.header_unit
+    used = units.fill_null(header) if header else units
+    used = used.fill_null(money.DEFAULT_UNIT)
+    distinct = used.unique().to_list()
+    factor = used.replace_strict(distinct, [column.factor(u) for u in distinct],
+                                 return_dtype=pl.Int64)
+    stripped = raw.str.strip_chars(EDGE_CHARS)
+    number = stripped.cast(pl.Int64, strict=False)
+    fast = stripped.str.contains(r"^[0-9]+$") & number.is_not_null()
+    if header:
+        fast = fast & (units.is_null() | (units == header))
+    if bad_units:
+        fast = fast & ~pl.Series(range(len(raw))).is_in(list(bad_units))
+    fast = (fast & (number <= money.MAX_IRR // factor)).fill_null(False)
+    used = pl.select(pl.when(fast).then(used).otherwise(units)).to_series()
+    values = pl.select(pl.when(fast).then(number * factor).otherwise(None)).to_series()
+    return values, used, fast
 
 
 def _slow_amounts(column: AmountColumn, raw: pl.Series, units: Optional[pl.Series],
