@@ -14,7 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from ckanext.shafaf.tables import validate_file
+from ckanext.shafaf.tables import validate_table
 from ckanext.shafaf.tables.messages import issue
 from ckanext.shafaf.uploads import datastore, figures, files, records
 
@@ -73,7 +73,7 @@ def check_resource(resource_id: str, *, user: Optional[str] = None, force: bool 
 def _validate(resource: dict[str, Any], previous: Optional[dict[str, Any]], path: str,
               digest: str, size: int) -> dict[str, Any]:
     schema = resource["table_schema"]
-    report, rows = validate_file(path, schema)
+    report, frame = validate_table(path, schema)
     record = _carry_over(resource, previous)
     record.update(file_sha256=digest, file_size=size, report=report.to_dict(),
                   status="valid" if report.valid else "invalid")
@@ -85,7 +85,7 @@ def _validate(resource: dict[str, Any], previous: Optional[dict[str, Any]], path
     changed = bool(previous and previous.get("loaded_sha256")
                    and previous["table_schema"] != schema)
     try:
-        loaded = datastore.replace_rows(resource["id"], schema, rows, schema_changed=changed)
+        loaded = datastore.replace_rows(resource["id"], schema, frame, schema_changed=changed)
     except Exception as exc:  # the DataStore's fault, not the file's: say so, keep the report
         log.exception("loading resource %s into the DataStore failed", resource["id"])
         record["datastore_status"] = "failed"

@@ -1,10 +1,8 @@
 """Loading a checked table's normalised rows into the DataStore."""
 from __future__ import annotations
 
-import itertools
-from typing import Any, Iterable
-
-from psycopg2.extras import execute_values
+import io
+from typing import TYPE_CHECKING, Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -12,25 +10,27 @@ from ckan.types import Context
 
 from ckanext.shafaf.tables import datastore_fields
 
-BATCH = 1000
+if TYPE_CHECKING:
+    import polars as pl
+
+_NULL = "\\N"
 
 
 def enabled() -> bool:
     return p.plugin_loaded("datastore")
 
 
-def replace_rows(resource_id: str, schema: str, rows: Iterable[dict[str, Any]],
+def replace_rows(resource_id: str, schema: str, frame: "pl.DataFrame",
                  *, schema_changed: bool) -> int:
     """Make the resource's DataStore table hold exactly these rows, atomically.
 
     The table, its full-text trigger and its views come from
     `datastore_create`; the rows are swapped in one transaction of the
-    DataStore's write engine (DELETE + multi-row INSERT), so readers see
-    the old rows until the new ones are all in, and a failure half-way
-    leaves the old rows. CKAN's `datastore_upsert` runs row by row and
-    commits per call: on a 10,000-row register it is several times slower
-    (benchmarks/upload.py) and not atomic. A table that now follows
-    another table schema is dropped first: its columns differ.
+    DataStore's write engine (DELETE + COPY of the normalised frame), so
+    readers see the old rows until the new ones are all in, and a failure
+    half-way leaves the old rows. CKAN's `datastore_upsert` runs row by row
+    and commits per call: slower (benchmarks/upload.py) and not atomic. A
+    table that now follows another table schema is dropped first.
     """
     from ckanext.datastore.backend import DatastoreBackend
     from ckanext.datastore.backend.postgres import get_write_engine, identifier
@@ -42,23 +42,20 @@ def replace_rows(resource_id: str, schema: str, rows: Iterable[dict[str, Any]],
     tk.get_action("datastore_create")(
         dict(context), {"resource_id": resource_id, "force": True, "fields": fields})
     names = [f["id"] for f in fields]
-    table = identifier(resource_id)
-    insert = f"INSERT INTO {table} ({', '.join(map(identifier, names))}) VALUES %s"
-    loaded = 0
-    iterator = iter(rows)
+    # Strings quoted, nulls a bare \N: an empty text stays '' and a null stays NULL.
+    data = frame.select(names).write_csv(quote_style="non_numeric", null_value=_NULL)
+    copy = (f"COPY {identifier(resource_id)} ({', '.join(map(identifier, names))}) "
+            f"FROM STDIN WITH (FORMAT csv, HEADER true, NULL '{_NULL}')")
     with get_write_engine().begin() as conn:
         cursor = conn.connection.cursor()
         indexes = _drop_indexes(cursor, resource_id)
-        cursor.execute(f"DELETE FROM {table}")
-        while batch := list(itertools.islice(iterator, BATCH)):
-            execute_values(cursor, insert, [tuple(r.get(n) for n in names) for r in batch],
-                           page_size=BATCH)
-            loaded += len(batch)
+        cursor.execute(f"DELETE FROM {identifier(resource_id)}")
+        cursor.copy_expert(copy, io.StringIO(data))
         for definition in indexes:
             cursor.execute(definition)
     DatastoreBackend.get_active_backend().calculate_record_count(resource_id)  # type: ignore
     _default_views(resource_id)
-    return loaded
+    return frame.height
 
 
 def _drop_indexes(cursor: Any, table: str) -> list[str]:

@@ -345,3 +345,15 @@ def test_an_uploaded_register_is_exported_as_ocds(contract, create_with_upload, 
         ["open", "limited"]
     download = app.get(f"/dataset/{dataset['name']}/ocds.json")
     assert download.status_code == 200 and "نگهداری فضای سبز" in download.body
+
+
+def test_awkward_text_survives_the_copy_into_the_datastore(contract, create_with_upload):
+    """Quotes, commas, a line break and a literal \\N reach the DataStore as typed."""
+    awkward = 'خرید «ویژه» "دو", سه\nچهار \\N'
+    row = list(GOOD_ROWS[0])
+    row[2] = awkward
+    dataset = contract()
+    resource = _upload(create_with_upload, dataset, csv_bytes([HEADER, row, GOOD_ROWS[1]]))
+    rows = _rows(resource["id"])
+    assert rows[0]["subject"] == awkward
+    assert rows[0]["supervisor"] is None and rows[0]["economic_code"] is None
