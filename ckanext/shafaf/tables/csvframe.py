@@ -98,14 +98,17 @@ def read_body(data: Union[str, bytes], table: TableSource, header: list[str], he
 
 
 def _lines_plain(lines: pl.Series, delimiter: str) -> bool:
-    """One record per line, well-formed quoting, no field over csv's size limit."""
-    if (lines.str.len_bytes().max() or 0) >= csv.field_size_limit():
-        return False
-    if lines.str.contains("\r.").any():  # a CR that does not end its line (nulls: blank lines)
-        return False
-    quoted = lines.filter(lines.str.contains('"', literal=True))
-    if quoted.is_empty():
-        return True
+    """One record per line, well-formed quoting, no field over csv's size limit.
+
+    polars drops the CR of a CRLF line end, so any CR left is a lone one.
+    One select: the three checks run in parallel over the lines.
+    """
     d = _CLASS_DELIMITER[delimiter]
     field = f'(?:"(?:[^"]|"")*"|[^"{d}\\r\\n][^{d}\\r\\n]*|)'
-    return bool(quoted.str.contains(f"^{field}(?:{d}{field})*\\r?$").all())
+    line = pl.col(lines.name)
+    longest, lone_cr, bad_quotes = lines.to_frame().select(
+        line.str.len_bytes().max().alias("longest"),
+        line.str.contains("\r", literal=True).any().alias("lone_cr"),
+        (~line.filter(line.str.contains('"', literal=True))  # the regex on those lines only
+         .str.contains(f"^{field}(?:{d}{field})*$")).any().alias("bad_quotes")).row(0)
+    return (longest or 0) < csv.field_size_limit() and not lone_cr and not bad_quotes
