@@ -32,9 +32,13 @@ from validate import write_csv  # noqa: E402
 
 DATABASE, DATASTORE = "shafaf_bench_upload", "shafaf_bench_upload_ds"
 PLUGINS = "datastore scheming_datasets scheming_organizations shafaf"
+# As deploy/ckan.ini.tmpl; --stock-fts times CKAN's defaults (a GiST index per text column).
+DATASTORE_FTS = ["ckan.datastore.default_fts_lang = simple",
+                 "ckan.datastore.default_fts_index_method = gin",
+                 "ckan.datastore.default_fts_index_field_types ="]
 
 
-def ini_for_uploads(tmp: Path) -> str:
+def ini_for_uploads(tmp: Path, stock_fts: bool) -> str:
     base = write_ini(DATABASE, redis_db=8)
     text = Path(base).read_text("utf-8").replace("[app:main]\n", "[app:main]\n" + "\n".join([
         f"ckan.plugins = {PLUGINS}",
@@ -42,6 +46,7 @@ def ini_for_uploads(tmp: Path) -> str:
         f"ckan.datastore.read_url = postgresql://shafaf_datastore_ro:shafaf_ro@127.0.0.1:5432/{DATASTORE}",
         f"ckan.storage_path = {tmp}",
         "ckan.max_resource_size = 200",
+        *([] if stock_fts else DATASTORE_FTS),
         # check in the request whatever the size, to time the work itself
         "ckanext.shafaf.uploads.sync_max_mb = 1000",
         "scheming.dataset_schemas = ckanext.shafaf:schemas/contract.yaml",
@@ -104,6 +109,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stock-fts", action="store_true",
+                        help="CKAN's DataStore full-text defaults instead of deploy/ckan.ini.tmpl's")
     args = parser.parse_args()
     print("machine:", machine(postgres=True))
     print("load average before:", os.getloadavg()[0])
@@ -111,7 +118,8 @@ def main() -> None:
     ensure_database(DATASTORE, fresh=True)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        ini = ini_for_uploads(tmp)
+        ini = ini_for_uploads(tmp, args.stock_fts)
+        print("DataStore full text:", "CKAN defaults" if args.stock_fts else ", ".join(DATASTORE_FTS))
         try:
             from ckan.cli import load_config
             from ckan.config.middleware import make_app
