@@ -40,7 +40,8 @@ def frame_schema(schema: TableSchema) -> dict[str, Any]:
 
 def frame_of_rows(rows: list[dict[str, Any]], schema: TableSchema) -> pl.DataFrame:
     """The row engine's rows as a frame of the same dtypes as the columnar engine's."""
-    return pl.DataFrame(rows, schema=frame_schema(schema), orient="row")
+    return pl.DataFrame({name: pl.Series(name, [row[name] for row in rows], dtype=dtype)
+                         for name, dtype in frame_schema(schema).items()})
 
 
 @dataclass
