@@ -124,6 +124,14 @@ CASES: dict[str, tuple[Callable[[], Any], str, bool]] = {
         "ردیف".encode(), "ردیف\x1f".encode()), "contracts", False),
     "lone CR (row engine)": (lambda: csv_bytes(GOOD).replace(b"\r\n2,", b"\r2,"),
                              "contracts", False),
+    "NUL in a cell": (lambda: csv_bytes(GOOD).replace("مشاوره".encode(), "مشا\x00وره".encode()),
+                      "contracts", True),
+    "quoted title row with a comma": (lambda: csv_bytes([["گزارش, سال ۱۴۰۳"], *GOOD]),
+                                      "contracts", True),
+    "English headers, ASCII only": (lambda: csv_bytes([
+        ["contract number", "subject", "contractor", "national id", "amount", "date signed"],
+        ["1403/1", "Road repair", "Pars Co", LEGAL_ID, "1,250,000", "2024-03-24"],
+        ["1403/2", "Lighting", "Kian Co", "123", "x", "2024-13-01"]]), "contracts", True),
     "utf-8 BOM and title": (lambda: codecs.BOM_UTF8 + csv_bytes([TITLE, *GOOD]), "contracts", True),
     "budgets": (lambda: csv_bytes([BUDGET_HEADER, *BUDGET_ROWS]), "budget_lines", True),
     "budget unit errors": (lambda: csv_bytes([BUDGET_HEADER, *BUDGET_ROWS, ["1403", "3", "x", "منابع",
@@ -132,8 +140,15 @@ CASES: dict[str, tuple[Callable[[], Any], str, bool]] = {
     "budget header unit vs row unit": (lambda: csv_bytes(
         [[*BUDGET_HEADER[:5], "لایحه (تومان)", *BUDGET_HEADER[6:]], *BUDGET_ROWS]),
         "budget_lines", True),
+    "budget required and choice errors": (lambda: csv_bytes([BUDGET_HEADER, *BUDGET_ROWS, [
+        "", "5", "z", "نامعلوم", "", "1", "2", "3", "4", "ریال"], ["1399", "", "", "", "", "", "",
+        "", "", ""]]), "budget_lines", True),
+    "budgets without a unit column": (lambda: csv_bytes(
+        [BUDGET_HEADER[:-1], *[r[:-1] for r in BUDGET_ROWS]]), "budget_lines", True),
     "budgets xlsx (row engine)": (lambda: xlsx_bytes([BUDGET_HEADER, *BUDGET_ROWS]),
                                   "budget_lines", False),
+    "permits, every date invalid": (lambda: csv_bytes([PERMIT_HEADER, *[
+        r[:3] + ["1403/13/01"] + r[4:] for r in PERMIT_ROWS]]), "permits", True),
     "permits": (lambda: csv_bytes([PERMIT_HEADER, *PERMIT_ROWS]), "permits", True),
     "permit errors": (lambda: csv_bytes([PERMIT_HEADER, *PERMIT_ROWS, ["3", "x", "کلبه", "1403/13/1",
                       "", "", "", "-5", "2.5", "۱۰۰۰", "", "", "abc"]]), "permits", True),
