@@ -76,7 +76,7 @@ def _polars_figures(schema: TableSchema, kept: pl.DataFrame) -> dict[str, Any]:
     for name, fields in spec.get("distinct", {}).items():
         first = kept[fields[0]]
         count = first.filter(_truthy(first)).n_unique()
-        rest, seen = kept.filter(~_truthy(first)), set()
+        rest, seen = kept.filter(~_truthy(first)), set[tuple[str, Any]]()
         for field in fields[1:]:
             truthy = _truthy(rest[field])
             seen.update((field, key(v) if isinstance(v, str) else v)
