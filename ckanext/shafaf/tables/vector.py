@@ -61,23 +61,33 @@ def text_columns(columns: list[TextColumn], cells: pl.DataFrame,
             value = value.str.replace_many(DIGITS_FROM, DIGITS_TO)
         folded.append(value.alias(column.field))
     values = cells.select(folded)
+    # A cell has no more characters than bytes: count characters only where
+    # some cell has more bytes than the limit allows.
+    widest = values.select(pl.all().str.len_bytes().max()).row(0, named=True)
+
+    def too_long(column: TextColumn) -> pl.Expr:
+        if (widest[column.field] or 0) <= column.limit:
+            return pl.repeat(False, values.height, dtype=pl.Boolean)
+        return pl.col(column.field).str.len_chars() > column.limit
     flags = values.select(
-        *((pl.col(c.field).str.len_chars() > c.limit).alias(f"long:{c.field}") for c in columns),
+        *(too_long(c).alias(f"long:{c.field}") for c in columns),
         *((pl.col(c.field) == "").alias(f"empty:{c.field}") for c in columns))
     out: dict[str, pl.Series] = {}
     for column in columns:
-        too_long, empty = flags[f"long:{column.field}"], flags[f"empty:{column.field}"]
-        if too_long.any():
-            where = _positions(too_long)
+        long, empty = flags[f"long:{column.field}"], flags[f"empty:{column.field}"]
+        if long.any():
+            where = _positions(long)
             raw = cells[column_name(column.index)]
             errors.extend((p, column.index, text, column.too_long)
                           for p, text in zip(where, _stripped_at(raw, where)))
         if column.missing is not None and empty.any():
             errors.extend((p, column.index, "", column.missing) for p in _positions(empty))
-        out[column.field] = values[column.field]
-    nulls = values.select(pl.when(flags[f"long:{c.field}"] | flags[f"empty:{c.field}"])
-                          .then(None).otherwise(pl.col(c.field)).alias(c.field) for c in columns)
-    return {name: nulls[name] for name in out}
+        if long.any() or empty.any():
+            out[column.field] = pl.select(pl.when(long | empty).then(None)
+                                          .otherwise(values[column.field])).to_series()
+        else:
+            out[column.field] = values[column.field]
+    return out
 
 
 def typed_columns(columns: list[Column], cells: pl.DataFrame, dtypes: dict[str, Any],

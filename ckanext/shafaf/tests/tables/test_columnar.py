@@ -124,6 +124,9 @@ CASES: dict[str, tuple[Callable[[], Any], str, bool]] = {
         "ردیف".encode(), "ردیف\x1f".encode()), "contracts", False),
     "lone CR (row engine)": (lambda: csv_bytes(GOOD).replace(b"\r\n2,", b"\r2,"),
                              "contracts", False),
+    "too long cells, and long in bytes only": (lambda: contracts_with([
+        GOOD_ROWS[0][:1] + ["ش" * 60] + GOOD_ROWS[0][2:],            # 120 bytes, 60 characters
+        GOOD_ROWS[1][:1] + ["۱" * 101, "خ" * 2001] + GOOD_ROWS[1][3:]]), "contracts", True),
     "NUL in a cell": (lambda: csv_bytes(GOOD).replace("مشاوره".encode(), "مشا\x00وره".encode()),
                       "contracts", True),
     "quoted title row with a comma": (lambda: csv_bytes([["گزارش, سال ۱۴۰۳"], *GOOD]),
