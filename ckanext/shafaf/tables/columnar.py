@@ -40,8 +40,18 @@ def frame_schema(schema: TableSchema) -> dict[str, Any]:
 
 def frame_of_rows(rows: list[dict[str, Any]], schema: TableSchema) -> pl.DataFrame:
     """The row engine's rows as a frame of the same dtypes as the columnar engine's."""
-    return pl.DataFrame({name: pl.Series(name, [row[name] for row in rows], dtype=dtype)
-                         for name, dtype in frame_schema(schema).items()})
+    return pl.DataFrame([_series(name, [row[name] for row in rows], dtype)
+                         for name, dtype in frame_schema(schema).items()])
+
+
+def _series(name: str, values: list[Any], dtype: Any) -> pl.Series:
+    """A column of the frame; integers beyond Int64 (a schema without a maximum) as Int128."""
+    try:
+        return pl.Series(name, values, dtype=dtype)
+    except (TypeError, OverflowError):
+        if dtype != pl.Int64:
+            raise
+        return pl.Series(name, values, dtype=pl.Int128)
 
 
 @dataclass

@@ -201,6 +201,18 @@ def test_generated_register_across_batches(tmp_path):
     assert_same(lambda: contracts_with(rows), "contracts", True)
 
 
+def test_integers_beyond_int64_fall_back_to_int128():
+    """A schema without a maximum: the fast path cannot hold 2**70, the row engine can."""
+    schema = {"name": "t", "fields": [{"name": "code", "type": "string"},
+                                      {"name": "count", "type": "integer"}]}
+    data = csv_bytes([["code", "count"], ["a", str(2 ** 70)], ["b", "5"]])
+    report, frame, used = run_table(data, schema)
+    expected, rows = validate_file(data, schema)
+    assert used is False and report.to_dict() == expected.to_dict()
+    assert frame is not None and frame.to_dicts() == list(rows)
+    assert str(frame.schema["count"]) == "Int128"
+
+
 def test_a_broken_fast_path_is_caught(monkeypatch):
     """The comparison is not vacuous: a wrong fold in the columnar engine fails it."""
     monkeypatch.setattr("ckanext.shafaf.tables.vector.ARABIC_TO", ["x", "x", "x"])
