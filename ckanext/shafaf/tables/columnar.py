@@ -13,8 +13,9 @@ frame is built from its rows. Either way the report is the one
 """
 from __future__ import annotations
 
+import copy
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
 import polars as pl
@@ -63,8 +64,6 @@ class _Outcome:
     columns: dict[str, pl.Series]
     keep: pl.Series
     batch_of: pl.Series
-    redacted: int = 0
-    figures: dict[str, Any] = field(default_factory=dict)
 
 
 class ColumnarRun(TableRun):
@@ -79,17 +78,20 @@ class ColumnarRun(TableRun):
     def _rows_after_header(self, plan: RowPlan, table: TableSource, header: list[str], line: int,
                            batches: Iterable[RowBatch], build: bool
                            ) -> Iterator[list[dict[str, Any]]]:
-        outcome = None
         if csvframe.eligible(table):
+            before = copy.deepcopy(vars(self.report))
             try:
                 outcome = self._columnar(plan, table, header, line)
+                if outcome is not None:
+                    self._apply(plan, outcome)
+                    self.columnar = True
+                    return iter(())
             except Exception:  # noqa: BLE001 - never a different report: use the row engine
                 _log.exception("columnar validation of %s failed; row engine used", self._source)
-        if outcome is None:
-            return self._data_batches(plan, batches, table.encoding, build)
-        self.columnar = True
-        self._apply(plan, outcome)
-        return iter(())
+                vars(self.report).clear()
+                vars(self.report).update(before)  # batches() holds this very report object
+                self.frame = None
+        return self._data_batches(plan, batches, table.encoding, build)
 
     def _columnar(self, plan: RowPlan, table: TableSource, header: list[str], line: int
                   ) -> Optional[_Outcome]:
@@ -105,7 +107,8 @@ class ColumnarRun(TableRun):
         columns = run_plan(plan, cells, errors, dtypes)
         bad = sorted({e[0] for e in errors})
         bad_cells = dict(zip(bad, cells[bad].rows())) if bad else {}
-        rows = RowBatch(body.lines, _total_candidates(bad_cells))  # type: ignore[arg-type]  # only bad rows read
+        # _account reads the cells of bad rows only: a dict stands in for the list
+        rows = RowBatch(body.lines, _total_candidates(bad_cells))  # type: ignore[arg-type]
         batch = Batch(cells.height, {}, errors, set(bad))
         keep = ~pl.Series(range(cells.height)).is_in(bad)
         return _Outcome(batch, rows, columns, keep, body.batch_of)

@@ -220,6 +220,18 @@ def test_a_broken_fast_path_is_caught(monkeypatch):
         assert_same(lambda: contracts_with(GOOD_ROWS), "contracts", True)
 
 
+def test_a_fault_in_the_fast_path_falls_back_with_a_clean_report(monkeypatch):
+    """An exception after the report was touched: the row engine's report, not a mix."""
+    def broken(*args):
+        raise RuntimeError("boom")
+    monkeypatch.setattr("ckanext.shafaf.tables.columnar._figures", broken)
+    data = contracts_with(BAD_ROWS + GOOD_ROWS + [TOTAL])
+    report, frame, used = run_table(data, "contracts")
+    expected, rows = validate_file(data, "contracts")
+    assert used is False and report.to_dict() == expected.to_dict()
+    assert frame is not None and frame.to_dicts() == list(rows)
+
+
 def test_validate_table_public_api():
     report, frame = validate_table(csv_bytes(GOOD), "contracts")
     assert report.valid and frame is not None and frame.height == 3
