@@ -28,7 +28,7 @@ import polars as pl
 from ckanext.shafaf.tables.reader import Source, TableSource
 
 FAST_ENCODINGS = ("utf_8", "utf_8_sig")
-MAX_BYTES = 256 << 20  # the fast path holds the file in memory (~9x its size); larger ones stream
+MAX_BYTES = 256 << 20  # the fast path holds the file in memory (~7x its size); larger ones stream
 # Not a delimiter: the file read as one column of lines (a line holding it
 # makes polars raise, or a first line holding it gives two columns: fallback).
 _LINE_SEPARATOR = "\x1f"
