@@ -11,7 +11,7 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.shafaf.testing import site_config_marks
-from ckanext.shafaf.tests.test_schemas import PASSWORD, _logged_in_client
+from ckanext.shafaf.tests.web import PASSWORD, logged_in_client
 
 pytestmark = [
     *site_config_marks("scheming_datasets scheming_organizations shafaf"),
@@ -30,7 +30,7 @@ def test_contract_form_labels_follow_the_locale(app, ckan_config, monkeypatch, l
     user = factories.User(password=PASSWORD)
     factories.Organization(org_level="municipality",
                            users=[{"name": user["name"], "capacity": "editor"}])
-    body = _logged_in_client(app, user).get("/contract/new").body
+    body = logged_in_client(app, user).get("/contract/new").body
     for text in shown:
         assert text in body
     for text in hidden:

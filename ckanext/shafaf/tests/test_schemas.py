@@ -16,13 +16,13 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.shafaf.testing import site_config_marks
+from ckanext.shafaf.tests.web import PASSWORD, form_of, logged_in_client
 
 pytestmark = [
     *site_config_marks("scheming_datasets scheming_organizations shafaf"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 
-PASSWORD = "shafaf-test-1403"
 
 
 def _org(**kwargs: Any) -> dict[str, Any]:
@@ -176,42 +176,19 @@ class TestBudgetAndPermitApi:
         assert [d["name"] for d in found["results"]] == [created["name"]]
 
 
-def _form(page: Any, url: str, form_id: str | None = None) -> tuple[str, dict[str, Any]]:
-    """Where and what a browser would submit from a form of ``page``.
-
-    The form is ``form_id``, else the one with a password field; an empty
-    action posts back to ``url``, as browsers do.
-    """
-    tree = lxml.html.fromstring(page.body)
-    form = tree.get_element_by_id(form_id) if form_id else next(
-        f for f in tree.forms if "password" in f.fields)
-    return form.get("action") or url, dict(form.form_values())
-
-
-def _logged_in_client(app: Any, user: dict[str, Any]) -> Any:
-    """A browser-like client logged in through the login form (with CSRF)."""
-    client = app.test_client()
-    action, fields = _form(client.get("/user/login"), "/user/login")
-    assert fields.get("_csrf_token")
-    fields.update(login=user["name"], password=PASSWORD)
-    client.post(action, data=fields)
-    assert user["name"] in client.get("/dashboard/datasets").body
-    return client
-
-
 class TestWebForm:
     @pytest.fixture
     def editor_client(self, app: Any) -> tuple[Any, dict[str, Any]]:
         user = factories.User(password=PASSWORD)
         org = _org(users=[{"name": user["name"], "capacity": "editor"}])
-        return _logged_in_client(app, user), org
+        return logged_in_client(app, user), org
 
     def test_new_contract_form_creates_a_normalised_dataset(self, editor_client) -> None:
         client, org = editor_client
         page = client.get("/contract/new")
         assert 'name="row_count"' not in page.body
         assert 'name="total_amount_irr_unit"' in page.body
-        action, fields = _form(page, "/contract/new", "dataset-edit")
+        action, fields = form_of(page, "/contract/new", "dataset-edit")
         assert fields.get("_csrf_token")
         fields.update({
             "title": "قراردادهای ۱۴۰۳", "name": "web-contracts-1403",
@@ -223,7 +200,7 @@ class TestWebForm:
         assert response.status_code == 200
         resource_url = "/contract/web-contracts-1403/resource/new"
         assert response.request.path == resource_url
-        _, resource_fields = _form(response, resource_url, "resource-edit")
+        _, resource_fields = form_of(response, resource_url, "resource-edit")
         assert resource_fields["table_schema"] == "contracts"
         resource_fields.update(url="http://example.com/c.csv", save="go-metadata")
         client.post(resource_url, data=resource_fields, follow_redirects=True)
@@ -246,7 +223,7 @@ class TestWebForm:
 
     def test_bad_value_rerenders_the_form_with_the_persian_error(self, editor_client) -> None:
         client, org = editor_client
-        action, fields = _form(client.get("/contract/new"), "/contract/new", "dataset-edit")
+        action, fields = form_of(client.get("/contract/new"), "/contract/new", "dataset-edit")
         fields.update({"title": "بد", "name": "bad-contracts", "owner_org": org["id"],
                        "fiscal_year": "۱۴۰۳", "coverage_end": "۱۴۰۴/۱۲/۳۰",
                        "save": "continue"})

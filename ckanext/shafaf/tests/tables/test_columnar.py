@@ -18,10 +18,9 @@ import pytest
 from ckanext.shafaf.tables import validate_file, validate_table
 from ckanext.shafaf.tables.columnar import run_table
 from ckanext.shafaf.tests.tables.helpers import (
-    CONTRACT_HEADER, LEGAL_ID, arabic, csv_bytes, fa, write, xlsx_bytes)
-from ckanext.shafaf.tests.tables.test_budgets_permits import (
-    BUDGET_HEADER, BUDGET_ROWS, PERMIT_HEADER, PERMIT_ROWS)
-from ckanext.shafaf.tests.tables.test_contracts import BAD_ROWS, GOOD_ROWS
+    BUDGET_HEADER, BUDGET_ROWS, CONTRACT_HEADER, CONTRACT_ROWS as GOOD_ROWS, LEGAL_ID,
+    PERMIT_HEADER, PERMIT_ROWS, arabic, csv_bytes, fa, write, xlsx_bytes)
+from ckanext.shafaf.tests.tables.test_contracts import BAD_ROWS
 
 ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 BENCH = Path(__file__).resolve().parents[4] / "benchmarks" / "validate.py"

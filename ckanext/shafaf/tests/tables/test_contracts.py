@@ -9,18 +9,11 @@ import pytest
 
 from ckanext.shafaf.tables import stream_file, validate_file
 from ckanext.shafaf.tests.tables.helpers import (
-    BAD_LEGAL_ID, CONTRACT_HEADER, LEGAL_ID, LEGAL_ID_2, NATIONAL_CODE_8, arabic, csv_bytes, fa,
-    write, xlsx_bytes)
+    BAD_LEGAL_ID, CONTRACT_HEADER, CONTRACT_ROWS, LEGAL_ID, LEGAL_ID_2, NATIONAL_CODE_8, arabic,
+    csv_bytes, fa, write, xlsx_bytes)
 
-GOOD_ROWS = [
-    ["1", "۱۴۰۳/۱۲۳", "نگهداری فضای سبز بوستان‌های منطقه ۲", arabic("شرکت مهندسی کیان"),
-     LEGAL_ID, "۱,۲۵۰", "۱۴۰۳/۰۱/۰۵", "1403-1-5", "1403/12/30", "12", "مناقصه عمومی",
-     "هزینه‌ای", "منطقه ۲"],
-    ["2", "1403/124", "  خرید ۲ دستگاه خودروی آتش‌نشانی ", "شرکت پارس خودرو", fa(LEGAL_ID_2),
-     "500", "2024-05-01", "1403/02/12", "1403/08/12", "۶", "استعلام بها", "هزینه ای", "ناحیه ۱"],
-    ["3", "1403/125", arabic("مشاوره حقوقی"), "علی احمدی", NATIONAL_CODE_8, "12.5", "1403/3/1",
-     "", "", "", "ترک تشریفات", "هزينه‌اي", ""],
-]
+GOOD_ROWS = CONTRACT_ROWS
+
 EXPECTED = [
     {"contract_number": "1403/123", "subject": "نگهداری فضای سبز بوستان‌های منطقه ۲",
      "contractor_name": "شرکت مهندسی کیان", "contractor_id": LEGAL_ID, "economic_code": None,

@@ -251,7 +251,7 @@ def test_resource_page_shows_the_rows_to_fix(contract, create_with_upload, app):
 
 
 def test_budget_totals_follow_the_dataset_phase(create_with_upload, ckan_config):
-    from ckanext.shafaf.tests.tables.test_budgets_permits import BUDGET_HEADER, BUDGET_ROWS
+    from ckanext.shafaf.tests.tables.helpers import BUDGET_HEADER, BUDGET_ROWS
     user = factories.User()
     org = factories.Organization(org_level="municipality", users=[{"name": user["name"], "capacity": "editor"}])
     dataset = helpers.call_action(
@@ -273,7 +273,7 @@ def test_staff_upload_through_the_web_form(app, create_with_upload, ckan_config,
                                            tmp_path):
     """The editor's browser path: resource form, multipart file, the report in place."""
     import io
-    from ckanext.shafaf.tests.test_schemas import PASSWORD, _form, _logged_in_client
+    from ckanext.shafaf.tests.web import PASSWORD, form_of, logged_in_client
     monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
     user = factories.User(password=PASSWORD)
     org = factories.Organization(org_level="municipality",
@@ -281,9 +281,9 @@ def test_staff_upload_through_the_web_form(app, create_with_upload, ckan_config,
     helpers.call_action("package_create", {"user": user["name"]}, type="contract",
                         name="web-upload-1403", title="قراردادها", owner_org=org["id"],
                         fiscal_year="1403")
-    client = _logged_in_client(app, user)
+    client = logged_in_client(app, user)
     url = "/contract/web-upload-1403/resource/new"
-    action, fields = _form(client.get(url), url, "resource-edit")
+    action, fields = form_of(client.get(url), url, "resource-edit")
     fields.update(name="فهرست قراردادها", save="go-metadata", url="",
                   upload=(io.BytesIO(csv_bytes([HEADER, *BAD_ROWS])), "qarardad.csv"))
     response = client.post(action, data=fields, follow_redirects=True)
@@ -296,7 +296,7 @@ def test_staff_upload_through_the_web_form(app, create_with_upload, ckan_config,
 
 
 def test_changing_the_table_schema_replaces_the_columns(contract, create_with_upload):
-    from ckanext.shafaf.tests.tables.test_budgets_permits import PERMIT_HEADER, PERMIT_ROWS
+    from ckanext.shafaf.tests.tables.helpers import PERMIT_HEADER, PERMIT_ROWS
     dataset = contract()
     resource = _upload(create_with_upload, dataset, csv_bytes([HEADER, *GOOD_ROWS]))
     _upload(create_with_upload, dataset, csv_bytes([PERMIT_HEADER, *PERMIT_ROWS]),
