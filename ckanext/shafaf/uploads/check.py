@@ -19,8 +19,6 @@ from ckanext.shafaf.tables.messages import issue
 from ckanext.shafaf.uploads import datastore, figures, files, records
 
 log = logging.getLogger(__name__)
-# Set on the context of our own write-back, so it is not checked again.
-WRITING_BACK = "shafaf_upload_check_write"
 SYNC_MAX_MB = "ckanext.shafaf.uploads.sync_max_mb"
 
 
@@ -118,8 +116,11 @@ def _file_missing(resource: dict[str, Any], previous: Optional[dict[str, Any]]) 
 
 
 def _write_back(resource: dict[str, Any], record: dict[str, Any], user: Optional[str]) -> None:
-    """Status on the resource; the main table's figures on the dataset (one update)."""
-    context: Context = {"ignore_auth": True, "user": user or _site_user(), WRITING_BACK: True}
+    """Status on the resource; the main table's figures on the dataset (one update).
+
+    package_patch calls no resource hook, so this write does not check again.
+    """
+    context: Context = {"ignore_auth": True, "user": user or _site_user()}
     dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
     changes: dict[str, Any] = {}
     if _is_main(dataset, resource) and record["status"] == "valid":

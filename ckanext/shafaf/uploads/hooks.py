@@ -1,4 +1,4 @@
-"""What the plugin's resource and dataset hooks do (kept out of plugin.py)."""
+"""What the plugin's resource hooks do (kept out of plugin.py)."""
 from __future__ import annotations
 
 import logging
@@ -15,7 +15,7 @@ KEPT_FIELDS = ("validation_status", "validation_timestamp")
 
 def resource_changed(context: Context, resource: dict[str, Any]) -> None:
     """Check the resource's table; a fault of ours never fails the upload itself."""
-    if context.get(check.WRITING_BACK) or not files.is_checked(resource):
+    if not files.is_checked(resource):
         return
     try:
         check.check_resource(resource["id"], user=context.get("user"))
