@@ -45,6 +45,8 @@ setup(
     entry_points="""
         [ckan.plugins]
         shafaf = ckanext.shafaf.plugin:ShafafPlugin
+        shafaf_portal_harvester = ckanext.shafaf.harvesters.portal:ShafafPortalHarvester
+        shafaf_ckan_harvester = ckanext.shafaf.harvesters.federation:ShafafCkanHarvester
 
         [babel.extractors]
         ckan = ckan.lib.extract:extract_ckan

@@ -37,6 +37,22 @@ def logins() -> None:
     _echo_logins()
 
 
+@shafaf.command("harvest-scheduler")
+@click.option("--once", is_flag=True, help="Run one round and exit (cron-style).")
+@click.option("--interval", type=int, default=None,
+              help="Seconds between rounds (default: ckanext.shafaf.harvest.scheduler_interval).")
+def harvest_scheduler(once: bool, interval: int | None) -> None:
+    """Start due harvest jobs, close finished ones, time out stuck ones, prune.
+
+    `make serve` runs it beside the gather and fetch consumers.
+    """
+    from ckanext.shafaf.harvesters import schedule
+    if once:
+        click.echo(f"pruned {schedule.run_round()} old harvest objects")
+        return
+    schedule.run_forever(interval)
+
+
 def _echo_logins() -> None:
     password = demo.demo_password()
     click.echo(f"demo log-ins (password: {password}):")

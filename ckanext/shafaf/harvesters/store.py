@@ -1,0 +1,82 @@
+"""Writing a harvested dataset: one action call, files kept by CKAN's uploader.
+
+Both harvesters store the files they bring (a copy, not a link to a
+municipal server that may vanish), so the province keeps serving them.
+CKAN's `package_create` stores no resource files, and the resource hooks
+that check uploaded tables only fire on `resource_create/update`; so the
+files are handed to CKAN's own `ResourceUpload` here and the table check
+is called (or queued) explicitly.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from typing import Any, Optional
+
+from werkzeug.datastructures import FileStorage
+
+import ckan.lib.uploader as uploader
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.shafaf.uploads import check, files as upload_files
+
+log = logging.getLogger(__name__)
+BACKGROUND_KEY = "ckanext.shafaf.harvest.check_in_background"
+
+
+def save_dataset(data: dict[str, Any], files: dict[str, tuple[str, str]], *, user: str,
+                 exists: bool) -> str:
+    """Create or update ``data`` (ids included) with ``files`` {resource id: (path, name)}.
+
+    Resources without a new file keep the file they already have. One
+    commit: the dataset, its resources and its files land together, or the
+    dataset stays as it was.
+    """
+    context = {"user": user, "ignore_auth": True, "return_id_only": True,
+               "defer_commit": True}
+    with ExitStack() as stack:
+        uploads = []
+        for resource in data.get("resources") or []:
+            new_file = files.get(resource["id"])
+            if new_file:
+                handle = stack.enter_context(open(new_file[0], "rb"))
+                resource["upload"] = FileStorage(handle, new_file[1])
+                uploads.append((resource["id"], uploader.get_resource_uploader(resource)))
+        action = "package_update" if exists else "package_create"
+        try:
+            package_id = tk.get_action(action)(context, data)
+            for resource_id, upload in uploads:
+                upload.upload(resource_id, uploader.get_max_resource_size())
+        except Exception:
+            model.Session.rollback()
+            raise
+        model.repo.commit()
+    return package_id if isinstance(package_id, str) else data["id"]
+
+
+def check_tables(package_id: str, resource_ids: list[str], *, user: str,
+                 background: Optional[bool] = None) -> None:
+    """Run the upload check (validation, DataStore, figures) on new files."""
+    if background is None:
+        background = tk.config.get(BACKGROUND_KEY)
+    dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+    for resource in dataset.get("resources") or []:
+        if resource["id"] not in resource_ids or not upload_files.is_checked(resource):
+            continue
+        if background:
+            tk.enqueue_job(check.check_resource_job, [resource["id"], user],
+                           title=f"shafaf: check the harvested table {resource['id']}")
+        else:
+            try:
+                check.check_resource(resource["id"], user=user)
+            except Exception:  # the check's own fault never undoes the harvest
+                log.exception("checking harvested resource %s failed", resource["id"])
+
+
+def existing_file_name(resource_id: str) -> Optional[str]:
+    """The stored file name of a resource that already has one (kept on update)."""
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.url_type != "upload":
+        return None
+    return resource.url
