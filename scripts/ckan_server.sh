@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Usage: scripts/ckan_server.sh start|stop
-# Runs `ckan run` and a `ckan jobs worker` (large uploads are checked there;
-# log var/log/jobs.log) in the background for `make serve`; `make stop` stops
-# exactly that process group (pid in var/run/ckan.pid), nothing else.
+# Runs, in the background for `make serve`: `ckan run`; a `ckan jobs worker`
+# (large uploads and harvested tables are checked there; var/log/jobs.log);
+# the municipal portal simulator the demo harvest sources read
+# (127.0.0.1:8770; var/log/simulator.log); ckanext-harvest's gather and fetch
+# consumers and our harvest scheduler (var/log/harvest.log). `make stop`
+# stops exactly that process group (pid in var/run/ckan.pid), nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,7 +57,11 @@ start() {
     echo "Starting CKAN on $URL (log: $LOG)"
     # setsid: a process group of its own, so `stop` can end it and its children.
     setsid bash -c 'echo $$ >"$0"
+        .venv/bin/python -m ckanext.shafaf.simulator --port 8770 >>var/log/simulator.log 2>&1 </dev/null &
         .venv/bin/ckan -c ckan.ini jobs worker >>var/log/jobs.log 2>&1 </dev/null &
+        .venv/bin/ckan -c ckan.ini harvester gather-consumer >>var/log/harvest.log 2>&1 </dev/null &
+        .venv/bin/ckan -c ckan.ini harvester fetch-consumer >>var/log/harvest.log 2>&1 </dev/null &
+        .venv/bin/ckan -c ckan.ini shafaf harvest-scheduler >>var/log/harvest.log 2>&1 </dev/null &
         exec .venv/bin/ckan -c ckan.ini run -H 127.0.0.1 -p 5000 -r -t' \
         "$PIDFILE" >>"$LOG" 2>&1 </dev/null &
     sleep 1

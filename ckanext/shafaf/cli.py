@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.shafaf import demo, demo_uploads
+from ckanext.shafaf import demo, demo_harvest, demo_uploads
 
 # What `tk.blanket.cli` registers (without it, every public function would be).
 __all__ = ["shafaf"]
@@ -28,6 +28,9 @@ def seed() -> None:
     for outcome, names in demo_uploads.seed_demo_uploads().items():
         if names:
             click.echo(f"datasets with uploads {outcome}: {', '.join(names)}")
+    for outcome, names in demo_harvest.seed_demo_sources().items():
+        if names:
+            click.echo(f"harvest sources {outcome}: {', '.join(names)}")
     _echo_logins()
 
 

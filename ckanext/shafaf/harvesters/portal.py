@@ -26,7 +26,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.shafaf.harvesters import base, portal_dataset, store
 from ckanext.shafaf.harvesters.settings import PortalConfig, spool_dir
-from ckanext.shafaf.tables import validate_table
+from ckanext.shafaf.tables import load_schema, validate_table
 
 log = logging.getLogger(__name__)
 MAX_REPORTED_ROWS = 20  # row faults listed in the job report (the count is always given)
@@ -133,7 +133,7 @@ def _year_objects(profile: Any, result: Any, known: dict[str, base.Known]) -> li
     return objects
 
 
-def _import_year(obj: HarvestObject, user: str) -> bool:
+def _import_year(obj: HarvestObject, user: str) -> bool | str:
     content = json.loads(obj.content)
     path = Path(content["path"])
     if not path.is_file():
@@ -144,7 +144,7 @@ def _import_year(obj: HarvestObject, user: str) -> bool:
         _report_invalid(obj, report)
         return False
     normalised = path.with_suffix(".normalised.csv")
-    frame.write_csv(normalised)
+    _in_rials(frame, content["table_schema"]).write_csv(normalised)
     source = model.Package.get(obj.harvest_source_id)
     org = tk.get_action("organization_show")(
         {"ignore_auth": True}, {"id": source.owner_org, "include_datasets": False})
@@ -155,9 +155,14 @@ def _import_year(obj: HarvestObject, user: str) -> bool:
         package_id=package_id, resource_id=base.stable_id(package_id, "table"),
         table_schema=content["table_schema"], source_title=source.title or source.name,
         source_url=obj.source.url, rows=content["rows"])
+    resource_id = data["resources"][0]["id"]
     if existing is not None:
         data.update(name=existing.name, state="active")
-    resource_id = data["resources"][0]["id"]
+        if existing.state == "active" and store.same_file(resource_id, str(normalised)):
+            # the export changed its form (encoding, digits, order of columns), not its rows
+            base.make_current(obj, package_id)
+            normalised.unlink(missing_ok=True)
+            return "unchanged"
     store.save_dataset(data, {resource_id: (str(normalised), f"{data['name']}.csv")},
                        user=user, exists=existing is not None)
     base.make_current(obj, package_id)
@@ -165,6 +170,18 @@ def _import_year(obj: HarvestObject, user: str) -> bool:
     path.unlink(missing_ok=True)
     normalised.unlink(missing_ok=True)
     return True
+
+
+def _in_rials(frame: Any, schema_name: str) -> Any:
+    """The normalised table says what it holds: amounts are Rials now, whatever the source used.
+
+    (Left at «میلیون ریال», the file would be multiplied again by every
+    reader, our own upload check included.)
+    """
+    import polars as pl
+    units = {spec.unit_field for spec in load_schema(schema_name).fields if spec.unit_field}
+    present = [name for name in units if name in frame.columns]
+    return frame.with_columns([pl.lit("ریال").alias(name) for name in present]) if present else frame
 
 
 def _delete_year(obj: HarvestObject, user: str) -> bool:

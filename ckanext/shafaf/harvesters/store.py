@@ -74,9 +74,11 @@ def check_tables(package_id: str, resource_ids: list[str], *, user: str,
                 log.exception("checking harvested resource %s failed", resource["id"])
 
 
-def existing_file_name(resource_id: str) -> Optional[str]:
-    """The stored file name of a resource that already has one (kept on update)."""
+def same_file(resource_id: str, path: str) -> bool:
+    """Whether the resource already stores exactly this file (so nothing to write)."""
     resource = model.Resource.get(resource_id)
-    if resource is None or resource.url_type != "upload":
-        return None
-    return resource.url
+    if resource is None or resource.url_type != "upload" or resource.state != "active":
+        return False
+    stored = upload_files.local_path({"id": resource.id, "url": resource.url,
+                                      "url_type": resource.url_type})
+    return stored is not None and upload_files.sha256(stored) == upload_files.sha256(path)
