@@ -27,6 +27,9 @@ RESOURCE_VOLATILE = frozenset({
     "datastore_contains_all_records_of_source_file", "validation_status",
     "validation_timestamp", "position", "state", "cache_url",
     "cache_last_updated", "revision_id", "metadata_modified", "created",
+    # CKAN moves last_modified on edits that leave the file alone; a new
+    # file also changes url, size or hash, which do count.
+    "last_modified",
 })
 # Resource fields the copy keeps (url becomes the copied file).
 RESOURCE_KEPT = ("name", "description", "format", "mimetype", "table_schema", "language")
