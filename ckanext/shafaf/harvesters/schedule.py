@@ -57,11 +57,12 @@ def prune_objects(keep_jobs: int) -> int:
     doomed = (sa.select(HarvestObject.id)
               .where(HarvestObject.harvest_job_id.in_(old_jobs))
               .where(HarvestObject.current == False))  # noqa: E712
-    session = model.Session
+    session, plain = model.Session, {"synchronize_session": False}
     session.execute(sa.delete(HarvestObjectExtra).where(
-        HarvestObjectExtra.harvest_object_id.in_(doomed)))
+        HarvestObjectExtra.harvest_object_id.in_(doomed)), execution_options=plain)
     session.execute(sa.delete(HarvestObjectError).where(
-        HarvestObjectError.harvest_object_id.in_(doomed)))
-    result = session.execute(sa.delete(HarvestObject).where(HarvestObject.id.in_(doomed)))
+        HarvestObjectError.harvest_object_id.in_(doomed)), execution_options=plain)
+    result = session.execute(sa.delete(HarvestObject).where(HarvestObject.id.in_(doomed)),
+                             execution_options=plain)
     session.commit()
     return result.rowcount or 0
