@@ -1,0 +1,1 @@
+"""Tests of the harvesters: profiles, portal fetching and mapping, member catalogues."""
