@@ -83,9 +83,12 @@ def _default_views(resource_id: str) -> None:
     """The site's default views that need DataStore rows (a table preview).
 
     CKAN creates default views when a resource is created, before its rows
-    are in the DataStore, so a datatables view would never appear.
+    are in the DataStore, so a datatables view would never appear. The
+    site user signs the view's activity: outside a web request (harvest
+    consumers, the jobs worker) there is no logged-in user to do it.
     """
-    context: Context = {"ignore_auth": True}
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    context: Context = {"ignore_auth": True, "user": site_user}
     resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
     tk.get_action("resource_create_default_resource_views")(dict(context), {
         "resource": resource, "create_datastore_views": True})
