@@ -11,6 +11,7 @@ from ckanext.activity.model import Activity
 
 from ckanext.shafaf.simulator.portal import PortalSimulator
 from ckanext.shafaf.simulator.server import serve
+from ckanext.shafaf.tests.web import PASSWORD, logged_in_client
 from ckanext.shafaf.tests.harvest_jobs.conftest import MARKS, datasets_of, make_source, run_job
 
 pytestmark = MARKS
@@ -197,3 +198,15 @@ def test_windows_1256_export_reads_like_utf8(portal: PortalSimulator,
                                limit=5)["records"]
     assert len(rows) == 5 and all("\u0600" <= c <= "\u06ff" for c in rows[0]["subject"][:1])
     assert _datastore_rows(dataset["resources"][0]["id"]) == 30
+
+
+def test_the_fault_is_on_the_job_page_of_the_harvest_ui(app: Any, portal: PortalSimulator,
+                                                        yazd: dict[str, Any]) -> None:
+    source = _yazd_source(portal, yazd)
+    portal.set_fault("/yazd/contracts.csv", "http503")
+    result = run_job(source["id"])
+    client = logged_in_client(app, factories.Sysadmin(password=PASSWORD))
+    page = client.get(f"/harvest/{source['name']}/job/{result.job['id']}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "HTTP 503" in body and "[http_error]" in body and "خطای HTTP 503" in body
