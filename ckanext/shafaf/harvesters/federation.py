@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from pathlib import Path
 from typing import Any, Optional
 
 import ckan.model as model
@@ -103,7 +102,7 @@ class ShafafCkanHarvester(p.SingletonPlugin):
         user = base.site_user()
         try:
             if base.object_extra(harvest_object, base.ACTION_KEY) == "delete":
-                return _delete_copy(harvest_object, user)
+                return store.delete_dataset(harvest_object, user)
             return _import_copy(harvest_object, config, user)
         except tk.ValidationError as error:
             model.Session.rollback()
@@ -172,14 +171,6 @@ def _import_copy(obj: HarvestObject, config: FederationConfig, user: str) -> boo
     store.save_dataset(data, files, user=user, exists=existing is not None)
     base.make_current(obj, package_id)
     store.check_tables(package_id, list(files), user=user)
-    return True
-
-
-def _delete_copy(obj: HarvestObject, user: str) -> bool:
-    package = model.Package.get(obj.package_id) if obj.package_id else None
-    if package is not None and package.state != "deleted":
-        tk.get_action("package_delete")({"user": user, "ignore_auth": True}, {"id": package.id})
-    base.make_current(obj, obj.package_id, current=False)
     return True
 
 

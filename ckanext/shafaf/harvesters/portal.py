@@ -90,7 +90,7 @@ class ShafafPortalHarvester(p.SingletonPlugin):
         user = base.site_user()
         try:
             if base.object_extra(harvest_object, base.ACTION_KEY) == "delete":
-                return _delete_year(harvest_object, user)
+                return store.delete_dataset(harvest_object, user)
             return _import_year(harvest_object, user)
         except base.HarvestFault as fault:
             model.Session.rollback()
@@ -182,14 +182,6 @@ def _in_rials(frame: Any, schema_name: str) -> Any:
     units = {spec.unit_field for spec in load_schema(schema_name).fields if spec.unit_field}
     present = [name for name in units if name in frame.columns]
     return frame.with_columns([pl.lit("ریال").alias(name) for name in present]) if present else frame
-
-
-def _delete_year(obj: HarvestObject, user: str) -> bool:
-    package = model.Package.get(obj.package_id) if obj.package_id else None
-    if package is not None and package.state != "deleted":
-        tk.get_action("package_delete")({"user": user, "ignore_auth": True}, {"id": package.id})
-    base.make_current(obj, obj.package_id, current=False)
-    return True
 
 
 def _report_invalid(obj: HarvestObject, report: Any) -> None:

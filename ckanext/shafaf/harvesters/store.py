@@ -19,6 +19,7 @@ import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.shafaf.harvesters import base
 from ckanext.shafaf.uploads import check, files as upload_files
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,15 @@ def save_dataset(data: dict[str, Any], files: dict[str, tuple[str, str]], *, use
             raise
         model.repo.commit()
     return package_id if isinstance(package_id, str) else data["id"]
+
+
+def delete_dataset(obj: Any, user: str) -> bool:
+    """The import of a record gone from its source: CKAN's soft delete, then bookkeeping."""
+    package = model.Package.get(obj.package_id) if obj.package_id else None
+    if package is not None and package.state != "deleted":
+        tk.get_action("package_delete")({"user": user, "ignore_auth": True}, {"id": package.id})
+    base.make_current(obj, obj.package_id, current=False)
+    return True
 
 
 def check_tables(package_id: str, resource_ids: list[str], *, user: str,

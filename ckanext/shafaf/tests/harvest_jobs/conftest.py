@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 
@@ -20,7 +20,6 @@ from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (fix
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
-from ckanext.shafaf.simulator.server import serve
 from ckanext.shafaf.testing import site_config_marks
 
 PLUGINS = ("activity datastore scheming_datasets scheming_organizations harvest shafaf "
@@ -107,13 +106,3 @@ def municipality(province: dict[str, Any]) -> Callable[..., dict[str, Any]]:
             name=name, title=title, org_level="municipality", province="یزد",
             groups=[{"name": province["name"], "capacity": "parent"}])
     return make
-
-
-@pytest.fixture
-def simulator() -> Iterator[Any]:
-    """The municipal portals and member catalogues, on a local port."""
-    from ckanext.shafaf.simulator import combined_app
-    app = combined_app()
-    with serve(app) as url:
-        app.base_url = url
-        yield app
