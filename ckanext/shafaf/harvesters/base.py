@@ -57,6 +57,16 @@ def fault_message(fault: Any) -> str:
     return f"[{fault.code}] {fault.fa} — {fault.en}{where}"
 
 
+def as_fault(error: Exception, url: str = "") -> Any:
+    """Our faults as they are; anything else said plainly (and logged with its trace)."""
+    if all(hasattr(error, name) for name in ("code", "fa", "en")):
+        return error
+    log.exception("harvest of %s failed", url or "a source")
+    return HarvestFault("unexpected", "برداشت با خطای پیش‌بینی‌نشده متوقف شد؛ چیزی تغییر نکرد.",
+                        f"The harvest stopped on an unexpected error ({error!r}); "
+                        "nothing was changed.", url)
+
+
 def content_hash(data: Any) -> str:
     """sha256 of canonical JSON: key order and whitespace never count as a change."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),

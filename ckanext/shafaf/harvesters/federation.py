@@ -66,8 +66,8 @@ class ShafafCkanHarvester(p.SingletonPlugin):
         try:
             for page in catalogue.pages(fq=config.fq(), rows=config.rows):
                 waiting += base.add_objects(harvest_job, _page_objects(page, known, seen))
-        except base.HarvestFault as fault:  # a partial listing never deletes anything
-            base.record_gather_fault(harvest_job, fault)
+        except Exception as error:  # a partial listing never deletes anything
+            base.record_gather_fault(harvest_job, base.as_fault(error))
             return waiting
         return waiting + _deletions(harvest_job, config, known, seen)
 
@@ -91,7 +91,7 @@ class ShafafCkanHarvester(p.SingletonPlugin):
                     download(url, target, timeout=config.timeout, max_bytes=config.max_bytes)
         except Exception as fault:
             shutil.rmtree(folder, ignore_errors=True)
-            base.record_object_fault(harvest_object, _as_fault(fault), "Fetch")
+            base.record_object_fault(harvest_object, base.as_fault(fault), "Fetch")
             return False
         return True
 
@@ -203,10 +203,3 @@ def _free_name(name: str, package_id: str) -> str:
 def _dataset_types() -> list[str]:
     from ckanext.scheming.helpers import scheming_dataset_schemas
     return list((scheming_dataset_schemas() or {}).keys())
-
-
-def _as_fault(error: Exception) -> Any:
-    if hasattr(error, "code") and hasattr(error, "fa"):
-        return error
-    return base.HarvestFault("fetch_failed", "رونوشت پرونده گرفته نشد.",
-                             f"The file could not be copied: {error}")

@@ -67,7 +67,7 @@ class ShafafPortalHarvester(p.SingletonPlugin):
                              timeout=config.timeout, max_bytes=config.max_bytes)
             result = split_by_year(rows, profile, fixed_year=config.fiscal_year, dest_dir=folder)
         except Exception as error:  # nothing was written: the datasets stay as they are
-            base.record_gather_fault(harvest_job, _as_fault(error, harvest_job.source.url))
+            base.record_gather_fault(harvest_job, base.as_fault(error, harvest_job.source.url))
             return []
         finally:
             shutil.rmtree(folder / "download", ignore_errors=True)
@@ -215,12 +215,3 @@ def _report_row_faults(job: HarvestJob, result: Any) -> None:
         f"سال مالی {result.fault_count} رکورد خوانده نشد؛ هیچ مجموعه داده‌ای تغییر نکرد.",
         f"The fiscal year of {result.fault_count} record(s) could not be read; "
         "no dataset was changed."))
-
-
-def _as_fault(error: Exception, url: str) -> Any:
-    if hasattr(error, "code") and hasattr(error, "fa") and hasattr(error, "en"):
-        return error
-    log.exception("portal harvest of %s failed", url)
-    return base.HarvestFault("unexpected", "برداشت با خطای پیش‌بینی‌نشده متوقف شد؛ چیزی تغییر نکرد.",
-                             f"The harvest stopped on an unexpected error ({error}); nothing changed.",
-                             url)
