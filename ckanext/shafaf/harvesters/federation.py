@@ -170,7 +170,7 @@ def _import_copy(obj: HarvestObject, config: FederationConfig, user: str) -> boo
     files = _spooled_files(obj, remote, resource_ids)
     store.save_dataset(data, files, user=user, exists=existing is not None)
     base.make_current(obj, package_id)
-    store.check_tables(package_id, list(files), user=user)
+    store.check_tables(data, list(files), user=user)
     return True
 
 

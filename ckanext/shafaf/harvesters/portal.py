@@ -166,7 +166,7 @@ def _import_year(obj: HarvestObject, user: str) -> bool | str:
     store.save_dataset(data, {resource_id: (str(normalised), f"{data['name']}.csv")},
                        user=user, exists=existing is not None)
     base.make_current(obj, package_id)
-    store.check_tables(package_id, [resource_id], user=user, background=False)
+    store.check_tables(data, [resource_id], user=user, background=False)
     path.unlink(missing_ok=True)
     normalised.unlink(missing_ok=True)
     return True

@@ -65,13 +65,16 @@ def delete_dataset(obj: Any, user: str) -> bool:
     return True
 
 
-def check_tables(package_id: str, resource_ids: list[str], *, user: str,
+def check_tables(data: dict[str, Any], resource_ids: list[str], *, user: str,
                  background: Optional[bool] = None) -> None:
-    """Run the upload check (validation, DataStore, figures) on new files."""
+    """Run the upload check (validation, DataStore, figures) on the new files of ``data``.
+
+    ``data`` is the dict just saved (ids and url_type set by the save), so
+    no package_show is needed to know which resources hold a table.
+    """
     if background is None:
         background = tk.config.get(BACKGROUND_KEY)
-    dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
-    for resource in dataset.get("resources") or []:
+    for resource in data.get("resources") or []:
         if resource["id"] not in resource_ids or not upload_files.is_checked(resource):
             continue
         if background:
