@@ -8,6 +8,7 @@ ckanext-harvest leaves all three to whoever calls `harvest_jobs_run`
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from typing import Callable, Optional
 
@@ -19,6 +20,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import (
     HarvestJob, HarvestObject, HarvestObjectError, HarvestObjectExtra)
 
+from ckanext.shafaf.harvesters.settings import spool_dir
+
 log = logging.getLogger(__name__)
 INTERVAL_KEY = "ckanext.shafaf.harvest.scheduler_interval"
 KEEP_KEY = "ckanext.shafaf.harvest.keep_jobs"
@@ -28,7 +31,17 @@ def run_round() -> int:
     """One round: start due jobs, close finished/timed-out ones, prune. Returns objects pruned."""
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     tk.get_action("harvest_jobs_run")({"user": user, "ignore_auth": True}, {})
+    prune_spool()
     return prune_objects(tk.config.get(KEEP_KEY))
+
+
+def prune_spool() -> None:
+    """Remove the spool folders of finished portal jobs (tables of failed imports stay until then)."""
+    root = spool_dir("job-x").parent
+    for folder in root.glob("job-*") if root.is_dir() else []:
+        job = HarvestJob.get(folder.name[len("job-"):])
+        if job is None or job.status == "Finished":
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_forever(interval: Optional[int] = None,

@@ -14,6 +14,7 @@ from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
 from ckanext.shafaf.harvesters import schedule
+from ckanext.shafaf.harvesters.settings import spool_dir
 from ckanext.shafaf.simulator.portal import PortalSimulator
 from ckanext.shafaf.simulator.server import serve
 from ckanext.shafaf.tests.harvest_jobs.conftest import MARKS, datasets_of, make_source, run_job
@@ -101,3 +102,15 @@ def test_old_objects_are_pruned_current_ones_kept(portal: PortalSimulator,
     current = next(o for o in kept if o.current)
     assert json.loads(current.content)["fiscal_year"] == 1403
     assert run_job(source["id"]).count("not modified") == 1  # the hash survived the pruning
+
+
+def test_spool_of_finished_jobs_is_removed(portal: PortalSimulator, yazd: dict[str, Any]) -> None:
+    portal.set_fault("/yazd/contracts.csv", "malformed_rows")  # an import fails, its table stays
+    source = make_source(portal.url + "/yazd/contracts.csv", "shafaf_portal", yazd["id"],  # type: ignore[attr-defined]
+                         {"profile": "yazd-contracts"})
+    job_id = run_job(source["id"]).job["id"]
+    folder = spool_dir(f"job-{job_id}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "left.csv").write_text("x")
+    schedule.run_round()
+    assert not folder.exists()
