@@ -497,12 +497,14 @@ def new_site(source: str, source_type: str, config: str, sim: Catalogue) -> None
     _in_ckan("source", source, sim.url, source_type, config)
 
 
-def consumer_runs(sim: Catalogue, runs: list[HarvestRun], suffix: str, who: str = "ours") -> None:
+def consumer_runs(sim: Catalogue, runs: list[HarvestRun], suffix: str, who: str = "ours",
+                  fresh: bool = False) -> None:
     """A first harvest and an unchanged re-harvest on fresh databases, in the
     consumers' loop instead of run-test (no per-dataset dicts kept)."""
     source, kind, config = ((OURS_SOURCE, "shafaf_ckan", OURS_CONFIG) if who == "ours"
                             else (STOCK_SOURCE, "ckan", STOCK_CONFIG))
-    new_site(source, kind, config, sim)
+    if not fresh:
+        new_site(source, kind, config, sim)
     runs.append(harvest(f"{who} first harvest, consumers' loop{suffix}", who, source, sim,
                         consumers=True))
     runs.append(harvest(f"{who} re-harvest, unchanged, consumers' loop{suffix}", who, source,
@@ -521,14 +523,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if not args.skip_stock:
             new_site(STOCK_SOURCE, "ckan", STOCK_CONFIG, sim)
             startup = measured("ckan-startup", ckan_command("harvester", "sources"))
+            fresh = True
             figures["startup"] = asdict(startup)
             print(f"  CKAN start-up alone (`ckan harvester sources`): {startup.wall:.1f} s, "
                   f"peak RSS {startup.peak_rss_mib:.0f} MiB", flush=True)
             if run_test:
                 runs.append(harvest("stock first harvest", "stock", STOCK_SOURCE, sim))
                 runs.append(harvest("stock re-harvest, unchanged", "stock", STOCK_SOURCE, sim))
+                fresh = False
             if args.consumers:
-                consumer_runs(sim, runs, "", "stock")
+                consumer_runs(sim, runs, "", "stock", fresh=fresh)
         if run_test:
             new_site(OURS_SOURCE, "shafaf_ckan", OURS_CONFIG, sim)
             runs.append(harvest("ours first harvest", "ours", OURS_SOURCE, sim))
@@ -680,8 +684,9 @@ def main() -> None:
     started = time.perf_counter()
     figures = run(args)
     print("\n".join(report(figures, args)))
-    print("\nInside each timed run: gather + fetch + import in one `ckan harvester run-test` "
-          "process (CKAN start-up included). Stock: metadata only, resources keep linking to "
+    print("\nInside each timed run: gather + fetch + import in one process, `ckan harvester "
+          "run-test` or the consumers' loop (CKAN start-up included). Stock: metadata only, "
+          "resources keep linking to "
           "the member's files. Ours: also downloads and stores every resource file "
           "(CKAN uploader) and queues one table check per file; the checks "
           "(validation, DataStore load, figures) run in `ckan jobs worker --burst`, timed apart.")
