@@ -13,7 +13,6 @@ import  writes the copy (metadata, files, stable ids) under the local
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from typing import Any, Optional
 
@@ -28,7 +27,6 @@ from ckanext.shafaf.harvesters import base, federation_mapping as mapping, membe
 from ckanext.shafaf.harvesters.federation_fetch import RemoteCatalogue
 from ckanext.shafaf.harvesters.settings import FederationConfig, spool_dir
 
-log = logging.getLogger(__name__)
 
 
 class ShafafCkanHarvester(p.SingletonPlugin):

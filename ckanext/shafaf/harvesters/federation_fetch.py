@@ -67,14 +67,6 @@ class RemoteCatalogue:
             yield page
             start += len(page)
 
-    def organization(self, name: str) -> Optional[dict[str, Any]]:
-        try:
-            return self.action("organization_show", {"id": name, "include_datasets": "false"})
-        except HarvestFault as fault:
-            if fault.code == "gone":
-                return None
-            raise
-
 
 def _result(response: requests.Response, url: str) -> Any:
     if response.status_code in (404, 410) and not _is_ckan_error(response):
@@ -101,6 +93,7 @@ def _result(response: requests.Response, url: str) -> Any:
 
 def _is_ckan_error(response: requests.Response) -> bool:
     try:
-        return isinstance(response.json(), dict) and "success" in response.json()
+        body = response.json()
     except ValueError:
         return False
+    return isinstance(body, dict) and "success" in body

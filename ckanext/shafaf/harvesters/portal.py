@@ -12,7 +12,6 @@ import  validates the year's table with the schemas' table validator; only
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from pathlib import Path
 from typing import Any, Optional
@@ -28,7 +27,6 @@ from ckanext.shafaf.harvesters import base, portal_dataset, store
 from ckanext.shafaf.harvesters.settings import PortalConfig, spool_dir
 from ckanext.shafaf.tables import load_schema, validate_table
 
-log = logging.getLogger(__name__)
 MAX_REPORTED_ROWS = 20  # row faults listed in the job report (the count is always given)
 
 
@@ -125,6 +123,7 @@ def _year_objects(profile: Any, result: Any, known: dict[str, base.Known]) -> li
         else:
             item["content"] = json.dumps({"path": str(table.path), "rows": table.rows,
                                           "fiscal_year": year, "profile": profile.name,
+                                          "dataset_type": profile.dataset_type,
                                           "table_schema": profile.table_schema})
         objects.append(item)
     wanted = {portal_dataset.guid(profile.dataset_type, year) for year in result.tables}
@@ -151,7 +150,7 @@ def _import_year(obj: HarvestObject, user: str) -> bool | str:
     package_id = obj.package_id or base.stable_id(obj.harvest_source_id, obj.guid)
     existing = model.Package.get(package_id)
     data = portal_dataset.dataset_dict(
-        dataset_type=obj.guid.split(":", 1)[0], fiscal_year=content["fiscal_year"], org=org,
+        dataset_type=content["dataset_type"], fiscal_year=content["fiscal_year"], org=org,
         package_id=package_id, resource_id=base.stable_id(package_id, "table"),
         table_schema=content["table_schema"], source_title=source.title or source.name,
         source_url=obj.source.url, rows=content["rows"])
@@ -185,7 +184,7 @@ def _in_rials(frame: Any, schema_name: str) -> Any:
 
 
 def _report_invalid(obj: HarvestObject, report: Any) -> None:
-    year = obj.guid.rsplit(":", 1)[1]
+    year = portal_dataset.year_of_guid(obj.guid)
     base.record_object_fault(obj, base.HarvestFault(
         "invalid_table",
         f"جدول سال {year}: {report.error_count} خطا در {report.invalid_row_count} ردیف "
