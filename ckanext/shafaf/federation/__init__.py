@@ -1,0 +1,1 @@
+"""Provincial federation: the organisation tree, who may read what, roll-ups."""
