@@ -8,6 +8,7 @@ __all__: list[str] = [
     "shafaf_resource_validation_show",
     "shafaf_resource_validate",
     "shafaf_ocds_export",
+    "shafaf_organization_tree",
 ]
 
 
@@ -34,3 +35,9 @@ def _as(context: Context, auth: str, data_dict: DataDict) -> AuthResult:
     except tk.NotAuthorized:
         return {"success": False}
     return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_organization_tree(context: Context, data_dict: DataDict) -> AuthResult:
+    """The tree shows what the organisation list shows."""
+    return _as(context, "organization_list", data_dict)
