@@ -23,10 +23,12 @@ def organization_changed(entity: Any) -> None:
     # IPackageController's create/edit share these names: packages come here too.
     if not isinstance(entity, model.Group) or not entity.is_organization:
         return
+    model.Session.flush()  # CKAN's session does not autoflush: the new parent row first
     ids = labels.private_dataset_ids(tree.subtree_ids(entity.id) or [entity.id])
     if ids:
         log.info("organisation %s changed: re-indexing %d private datasets", entity.name, len(ids))
         search.rebuild(package_ids=ids, quiet=True)
+        search.commit()  # rebuild(package_ids=…) defers its commit
 
 
 def organization_facets(facets: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
