@@ -17,12 +17,16 @@ import ckan.plugins.toolkit as tk
 from ckanext.shafaf.domain import jalali, money
 from ckanext.shafaf.domain.errors import DomainError
 from ckanext.shafaf.federation import display as federation_display
+from ckanext.shafaf.ui import dataset_page, dates, search_page
 
 __all__ = [
     "shafaf_jalali", "shafaf_format_irr", "shafaf_amount_in_unit",
     "shafaf_persian_digits", "shafaf_resource_validation",
     "shafaf_parent_choices", "shafaf_parent_name", "shafaf_org_lineage",
     "shafaf_org_children", "shafaf_org_tree", "shafaf_includes_children",
+    "render_datetime", "time_ago_from_timestamp", "shafaf_page_digits",
+    "shafaf_table_preview", "shafaf_dataset_types", "shafaf_type_label",
+    "humanize_entity_type", "shafaf_table_cell",
 ]
 
 _THOUSANDS_SEPARATOR = "\u066c"  # '٬'
@@ -107,3 +111,26 @@ shafaf_org_lineage = federation_display.lineage
 shafaf_org_children = federation_display.children
 shafaf_org_tree = federation_display.subtree
 shafaf_includes_children = federation_display.includes_children
+
+
+# The Persian UI (ckanext/shafaf/ui): CKAN's date helpers chained to give
+# Jalali dates on Persian pages, the dataset page's table preview, the type chooser.
+render_datetime = dates.render_datetime
+time_ago_from_timestamp = dates.time_ago_from_timestamp
+shafaf_table_preview = dataset_page.table_preview
+shafaf_table_cell = dataset_page.cell
+shafaf_type_label = search_page.type_label
+humanize_entity_type = search_page.humanize_entity_type
+
+
+def shafaf_page_digits(value: Any) -> str:
+    """A count or cell in Persian digits on Persian pages, as it is on English ones."""
+    if value is None:
+        return ""
+    return shafaf_persian_digits(value) if dates.is_persian() else str(value)
+
+
+def shafaf_dataset_types() -> list[dict[str, str]]:
+    """The dataset types staff choose from when creating a dataset, in page order."""
+    return [{"type": name, "label": search_page.type_label(name)}
+            for name in search_page.DATASET_TYPES]

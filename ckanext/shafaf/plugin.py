@@ -10,11 +10,13 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
+from ckan.lib.plugins import DefaultTranslation
 from ckan.types import Context
 
 from ckanext.shafaf.federation import children_search, hooks as federation_hooks
 from ckanext.shafaf.federation.labels import FederationPermissionLabels
 from ckanext.shafaf.search import backend as search_backend
+from ckanext.shafaf.ui import search_page
 from ckanext.shafaf.uploads import hooks as upload_hooks
 
 _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
@@ -26,8 +28,10 @@ _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators
-class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
+class ShafafPlugin(FederationPermissionLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    # Our strings' fa_IR catalogue (ckanext/shafaf/i18n), merged with CKAN's.
+    p.implements(p.ITranslation)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPackageController, inherit=True)
@@ -46,6 +50,7 @@ class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
 
     def update_config(self, config_: CKANConfig) -> None:
         tk.add_template_directory(config_, "templates")
+        tk.add_resource("assets", "shafaf")
         # Runs before CKAN's start-up Solr check, so the check is skipped
         # when our backend answers searches.
         search_backend.configure(config_)
@@ -75,6 +80,15 @@ class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return children_search.widen(search_params)
 
+    # IPackageController: the province facet (ckanext/shafaf/ui/search_page.py)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search_page.add_province(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return search_page.label_facet_items(search_results)
+
     # IOrganizationController: a move in the tree changes who reads what
 
     def create(self, entity: Any) -> None:
@@ -84,6 +98,9 @@ class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
         federation_hooks.organization_changed(entity)
 
     # IFacets
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        return search_page.dataset_facets(facets_dict)
 
     def organization_facets(self, facets_dict: Any, organization_type: str,
                             package_type: Any) -> Any:

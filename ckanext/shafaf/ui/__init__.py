@@ -1,0 +1,1 @@
+"""The Persian staff and researcher UI: dates, facets, dataset page pieces."""
