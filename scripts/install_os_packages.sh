@@ -9,6 +9,12 @@ SUDO=""
 
 PACKAGES=(python3 python3-venv python3-dev build-essential libpq-dev libmagic1
           postgresql redis-server curl)
+# The browser tests (ckanext/shafaf/tests/browser) drive Debian's Chromium
+# through its chromedriver; DejaVu Sans draws the Persian text. Only when
+# /usr/bin/chromium is missing, so a machine with its own Chromium is left alone.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    PACKAGES+=(chromium chromium-driver fonts-dejavu-core)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
