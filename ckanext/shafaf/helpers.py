@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.shafaf.domain import jalali, money
 from ckanext.shafaf.domain.errors import DomainError
 from ckanext.shafaf.federation import display as federation_display
-from ckanext.shafaf.ui import dataset_page, dates, search_page
+from ckanext.shafaf.ui import dataset_page, dates, numbers, search_page
 
 __all__ = [
     "shafaf_jalali", "shafaf_format_irr", "shafaf_amount_in_unit",
@@ -26,7 +26,7 @@ __all__ = [
     "shafaf_org_children", "shafaf_org_tree", "shafaf_includes_children",
     "render_datetime", "time_ago_from_timestamp", "shafaf_page_digits",
     "shafaf_table_preview", "shafaf_dataset_types", "shafaf_type_label",
-    "humanize_entity_type", "shafaf_table_cell",
+    "humanize_entity_type", "shafaf_table_cell", "localised_number", "SI_number_span",
 ]
 
 _THOUSANDS_SEPARATOR = "\u066c"  # '٬'
@@ -121,6 +121,8 @@ shafaf_table_preview = dataset_page.table_preview
 shafaf_table_cell = dataset_page.cell
 shafaf_type_label = search_page.type_label
 humanize_entity_type = search_page.humanize_entity_type
+localised_number = numbers.localised_number
+SI_number_span = numbers.SI_number_span
 
 
 def shafaf_page_digits(value: Any) -> str:

@@ -92,9 +92,13 @@ def test_search_page_facets_have_persian_titles_and_labels(app, tabriz):
     assert "استان آذربایجان شرقی" in _text(page, "//a[contains(@href, 'province=')]")
     assert "قرارداد" in _text(page, "//a[contains(@href, 'dataset_type=contract')]")
     assert "۱۴۰۳" in _text(page, "//a[contains(@href, 'fiscal_year=1403')]")
+    # The count of results, in Persian digits ('۱ مجموعه داده یافت شد').
+    assert "۱" in _text(page, "//*[contains(@class, 'search-form')]//h1 | //*[contains(@class, 'search-form')]//h2")
 
 
 def test_search_page_facets_in_english(app, tabriz):
     page = app.get("/dataset/").body
     for title in ("Province", "Municipality", "Dataset type", "Fiscal year", "Procurement method"):
         assert title in page
+    assert "Contract" in _text(page, "//a[contains(@href, 'dataset_type=contract')]")
+    assert "1 dataset found" in page
