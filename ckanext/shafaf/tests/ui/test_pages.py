@@ -92,6 +92,7 @@ def test_search_page_facets_have_persian_titles_and_labels(app, tabriz):
     assert "استان آذربایجان شرقی" in _text(page, "//a[contains(@href, 'province=')]")
     assert "قرارداد" in _text(page, "//a[contains(@href, 'dataset_type=contract')]")
     assert "۱۴۰۳" in _text(page, "//a[contains(@href, 'fiscal_year=1403')]")
+    assert "۱" in _text(page, "//a[contains(@href, 'province=')]//*[contains(@class, 'item-count')]")
     # The count of results, in Persian digits ('۱ مجموعه داده یافت شد').
     assert "۱" in _text(page, "//*[contains(@class, 'search-form')]//h1 | //*[contains(@class, 'search-form')]//h2")
 
