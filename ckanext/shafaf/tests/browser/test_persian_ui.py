@@ -265,7 +265,11 @@ def test_date_picker_calendar_matches_the_server_calendar(live_site, browser, ta
 @pytest.mark.xfail(reason="needs the roll-up branch", strict=False)
 def test_province_admin_sees_the_rollup_chart(live_site, browser, screenshot, tabriz,
                                              create_with_upload):
-    for number, org in enumerate([tabriz["city"]]):
+    maragheh = factories.Organization(
+        name="maragheh", title="شهرداری مراغه", org_level="municipality",
+        groups=[{"name": tabriz["province"]["name"], "capacity": "parent"}],
+        users=[{"name": tabriz["editor"]["name"], "capacity": "editor"}])
+    for number, org in enumerate([tabriz["city"], maragheh]):
         dataset = helpers.call_action(
             "package_create", {"user": tabriz["editor"]["name"]}, type="contract",
             name=f"contracts-{number}", title=f"قراردادهای {org['title']} ۱۴۰۳",
