@@ -25,7 +25,8 @@ SKIP = shutil.ignore_patterns(
 def _data_files() -> list[str]:
     """Source files the wheel must contain, relative to the repository."""
     wanted = [PACKAGE / "config_declaration.yaml"]
-    for folder in ("schemas", "harvesters", "migration/shafaf/versions"):
+    for folder in ("schemas", "harvesters", "migration/shafaf/versions",
+                   "templates", "assets", "i18n"):
         wanted += (PACKAGE / folder).rglob("*")
     wanted += [PACKAGE / "migration/shafaf" / name
                for name in ("alembic.ini", "env.py", "script.py.mako")]
