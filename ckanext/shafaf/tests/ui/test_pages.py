@@ -103,3 +103,15 @@ def test_search_page_facets_in_english(app, tabriz):
         assert title in page
     assert "Contract" in _text(page, "//a[contains(@href, 'dataset_type=contract')]")
     assert "1 dataset found" in page
+
+
+def test_province_follows_a_move_and_a_rename(tabriz):
+    other = factories.Organization(name="west-azerbaijan", title="استان آذربایجان غربی",
+                                   org_level="province")
+    helpers.call_action("organization_patch", id=tabriz["city"]["id"],
+                        groups=[{"name": other["name"], "capacity": "parent"}])
+    found = helpers.call_action("package_search", fq=f'province:"{other["title"]}"')
+    assert [d["name"] for d in found["results"]] == ["tabriz-contracts-1403"]
+    helpers.call_action("organization_patch", id=other["id"], title="آذربایجان غربی")
+    found = helpers.call_action("package_search", fq='province:"آذربایجان غربی"')
+    assert [d["name"] for d in found["results"]] == ["tabriz-contracts-1403"]
