@@ -108,13 +108,38 @@
     return toJalali(now.getFullYear(), now.getMonth() + 1, now.getDate());
   }
 
+  // An ISO timestamp ('2026-12-02T07:48:00+0000') in the browser's time zone:
+  // '۱۴۰۵/۰۹/۱۱، ۱۱:۱۸ (UTC+۰۳:۳۰)', the Jalali twin of CKAN's moment format.
+  function localDateTime(iso) {
+    var moment = new Date(String(iso || '').replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+    if (isNaN(moment.getTime())) { return null; }
+    var j = toJalali(moment.getFullYear(), moment.getMonth() + 1, moment.getDate());
+    var offset = -moment.getTimezoneOffset();
+    var zone = (offset < 0 ? '-' : '+') + pad(div(Math.abs(offset), 60)) + ':' + pad(Math.abs(offset) % 60);
+    return format(j[0], j[1], j[2]) + '، ' +
+      toPersianDigits(pad(moment.getHours()) + ':' + pad(moment.getMinutes())) +
+      ' (UTC' + toPersianDigits(zone) + ')';
+  }
+
   root.shafafJalali = {
     toJalali: toJalali, toGregorian: toGregorian, monthLength: monthLength,
     weekday: weekday, format: format, parse: parse, today: today,
-    toPersianDigits: toPersianDigits, MONTHS: MONTHS
+    localDateTime: localDateTime, toPersianDigits: toPersianDigits, MONTHS: MONTHS
   };
 
-  if (!root.ckan || !root.ckan.module) { return; }
+  if (!root.jQuery || !root.ckan || !root.ckan.module) { return; }
+
+  // CKAN's main.js rewrites every .automatic-local-datetime (dataset info,
+  // ckanext-harvest's job pages) with moment's Gregorian calendar once the page
+  // is ready; on Persian pages this handler, registered after it, writes the
+  // Jalali date of the same moment instead.
+  root.jQuery(function ($) {
+    if (!/^fa/.test(document.documentElement.lang || '')) { return; }
+    $('.automatic-local-datetime').each(function () {
+      var text = localDateTime($(this).data('datetime'));
+      if (text) { $(this).text(text).attr('data-calendar', 'jalali'); }
+    });
+  });
 
   root.ckan.module('shafaf-jalali-date', function ($) {
     return {

@@ -21,6 +21,8 @@ from ckanext.shafaf.domain import jalali
 from ckanext.shafaf.testing import site_config_marks
 from ckanext.shafaf.tests.tables.helpers import (
     CONTRACT_HEADER, CONTRACT_ROWS, arabic, csv_bytes, write)
+from ckanext.shafaf.tests.browser.pages import (
+    assert_persian_rtl, click, find, find_all, login, wait)
 from ckanext.shafaf.tests.web import PASSWORD
 
 pytestmark = [
@@ -39,52 +41,6 @@ BAD_ROWS = [GOOD_ROWS[0],
              "1404/12/30", "", "", "", "مناقصه عمومی", "هزینه‌ای", ""]]
 PERSIAN_DIGIT = "[۰-۹]"
 ZWNJ = "\u200c"
-
-
-def _wait(browser: Any, css: str, timeout: float = 20) -> Any:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, timeout).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def _all(browser: Any, css: str) -> list[Any]:
-    from selenium.webdriver.common.by import By
-    return browser.find_elements(By.CSS_SELECTOR, css)
-
-
-def _one(browser: Any, css: str) -> Any:
-    from selenium.webdriver.common.by import By
-    return browser.find_element(By.CSS_SELECTOR, css)
-
-
-def _click(browser: Any, element: Any) -> None:
-    """Click a form button below the fold.
-
-    CKAN's pages scroll inside <body>, where chromedriver's native click
-    misses an element far down; the DOM click submits the form with the
-    button's name and value, as a user's click does.
-    """
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
-                           element)
-
-
-def _assert_persian_rtl(browser: Any) -> None:
-    html = _one(browser, "html")
-    assert html.get_attribute("dir") == "rtl"
-    assert html.get_attribute("lang").startswith("fa")
-    # CKAN's RTL theme (ckan.i18n.rtl_theme) and our stylesheet are on the page.
-    hrefs = " ".join(link.get_attribute("href") or "" for link in _all(browser, "link[rel=stylesheet]"))
-    assert "main-rtl" in hrefs and "shafaf" in hrefs
-
-
-def _login(browser: Any, site: str, user: dict[str, Any]) -> None:
-    browser.get(f"{site}/user/login")
-    _one(browser, "#field-login").send_keys(user["name"])
-    _one(browser, "#field-password").send_keys(PASSWORD)
-    _one(browser, "#field-password").submit()
-    _wait(browser, f"a[href*='/user/{user['name']}'], a[href*='/user/{user['id']}']")
 
 
 @pytest.fixture
@@ -106,57 +62,57 @@ def tabriz() -> dict[str, Any]:
 def test_tabriz_editor_creates_a_contract_dataset_and_fixes_its_file(
         live_site, browser, screenshot, tabriz, tmp_path):
     site = live_site
-    _login(browser, site, tabriz["editor"])
+    login(browser, site, tabriz["editor"])
 
     # "Add dataset" starts with the choice of type.
     browser.get(f"{site}/dataset/new?owner_org={tabriz['city']['id']}")
-    _assert_persian_rtl(browser)
-    choices = [a.text for a in _all(browser, ".shafaf-type-choice a")]
+    assert_persian_rtl(browser)
+    choices = [a.text for a in find_all(browser, ".shafaf-type-choice a")]
     assert choices == ["قرارداد", "بودجه", "مجوز"]
-    assert "قراردادهای منعقدشده" in _one(browser, ".shafaf-choose-type").text
+    assert "قراردادهای منعقدشده" in find(browser, ".shafaf-choose-type").text
     screenshot("01-editor-choose-type")
-    _one(browser, ".shafaf-type-choice[data-type=contract] a").click()
-    _wait(browser, "#field-title")
+    find(browser, ".shafaf-type-choice[data-type=contract] a").click()
+    wait(browser, "#field-title")
     assert "/contract/new" in browser.current_url and "owner_org=" in browser.current_url
 
     # The contract form speaks Persian: labels and help.
-    form_text = _one(browser, "form#dataset-edit").text
+    form_text = find(browser, "form#dataset-edit").text
     for label in ("عنوان", "سال مالی", "نحوه انتخاب پیمانکار", "آغاز دوره"):
         assert label in form_text
     assert "سال هجری شمسی" in form_text
-    _one(browser, "#field-title").send_keys("قراردادهای شهرداری تبریز ۱۴۰۴")
-    slug_edit = _all(browser, ".slug-preview button")
+    find(browser, "#field-title").send_keys("قراردادهای شهرداری تبریز ۱۴۰۴")
+    slug_edit = find_all(browser, ".slug-preview button")
     if slug_edit:
         slug_edit[0].click()
-    name = _one(browser, "#field-name")
+    name = find(browser, "#field-name")
     name.clear()
     name.send_keys("tabriz-contracts-1404")
-    _one(browser, "#field-fiscal_year").send_keys("۱۴۰۴")
+    find(browser, "#field-fiscal_year").send_keys("۱۴۰۴")
 
     # The offline Jalali date picker writes a Persian Jalali date into the field.
-    _one(browser, "#field-coverage_start").click()
-    picker = _wait(browser, ".shafaf-datepicker")
+    find(browser, "#field-coverage_start").click()
+    picker = wait(browser, ".shafaf-datepicker")
     today = JalaliDate(date.today())
     month = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان",
              "آذر", "دی", "بهمن", "اسفند"][today.month - 1]
-    assert _one(browser, ".shafaf-datepicker-title").text == f"{month} {jalali.to_jalali(date.today())[:4]}"
+    assert find(browser, ".shafaf-datepicker-title").text == f"{month} {jalali.to_jalali(date.today())[:4]}"
     screenshot("02-editor-date-picker")
     picker.find_element("css selector", "button[data-date$='/۰۱']").click()
-    start = _one(browser, "#field-coverage_start").get_attribute("value")
+    start = find(browser, "#field-coverage_start").get_attribute("value")
     assert start == jalali.to_jalali(JalaliDate(today.year, today.month, 1).to_gregorian())
-    assert not _all(browser, ".shafaf-datepicker")
+    assert not find_all(browser, ".shafaf-datepicker")
     screenshot("03-editor-contract-form")
-    _click(browser, _one(browser, "button[name=save]"))
+    click(browser, find(browser, "button[name=save]"))
 
     # Stage 2: upload a file with three faults in its second row.
-    upload = _wait(browser, "#field-resource-upload")
+    upload = wait(browser, "#field-resource-upload")
     bad = write(tmp_path, "contracts-1404.csv", csv_bytes([CONTRACT_HEADER, *BAD_ROWS]))
     upload.send_keys(str(bad))
-    _click(browser, _one(browser, "button[name=save][value=go-metadata]"))
+    click(browser, find(browser, "button[name=save][value=go-metadata]"))
 
     # The dataset page shows the report in place: the rows to fix.
-    report = _wait(browser, "#shafaf-validation[data-status=invalid]")
-    _assert_persian_rtl(browser)
+    report = wait(browser, "#shafaf-validation[data-status=invalid]")
+    assert_persian_rtl(browser)
     assert "پرونده نامعتبر است" in report.text
     error_rows = report.find_elements("css selector", ".shafaf-row-errors tbody tr")
     assert len(error_rows) >= 3
@@ -171,22 +127,22 @@ def test_tabriz_editor_creates_a_contract_dataset_and_fixes_its_file(
     resource = dataset["resources"][0]
     browser.get(f"{site}/dataset/{dataset['name']}/resource/{resource['id']}/edit")
     good = write(tmp_path, "contracts-1404-fixed.csv", csv_bytes([CONTRACT_HEADER, *GOOD_ROWS]))
-    _wait(browser, "#field-resource-upload").send_keys(str(good))
-    _click(browser, _one(browser, "button[name=save]"))
-    _wait(browser, "#shafaf-validation[data-status=valid]")
+    wait(browser, "#field-resource-upload").send_keys(str(good))
+    click(browser, find(browser, "button[name=save]"))
+    wait(browser, "#shafaf-validation[data-status=valid]")
     screenshot("05-editor-fixed-file")
 
     # The dataset page: no report left, summary figures, first rows, Jalali dates.
     browser.get(f"{site}/dataset/{dataset['name']}")
-    _wait(browser, "#shafaf-table-preview")
-    _assert_persian_rtl(browser)
-    assert not _all(browser, "#shafaf-validation")
-    summary = _one(browser, "#shafaf-table-summary").text
+    wait(browser, "#shafaf-table-preview")
+    assert_persian_rtl(browser)
+    assert not find_all(browser, "#shafaf-validation")
+    summary = find(browser, "#shafaf-table-summary").text
     assert "تعداد ردیف‌ها" in summary and "۲" in summary
-    preview = _all(browser, ".shafaf-preview-table tbody tr")
+    preview = find_all(browser, ".shafaf-preview-table tbody tr")
     assert len(preview) == 2
     assert "۱۴۰۳/۱۲۳" in preview[0].text or "۱۴۰۳" in preview[0].text
-    page = _one(browser, "body").text
+    page = find(browser, "body").text
     assert jalali.to_jalali(date.today()) in page  # created / modified, in Jalali
     assert re.search(f"۱۴۰[۰-۹]/{PERSIAN_DIGIT}{{2}}/{PERSIAN_DIGIT}{{2}}", page)
     screenshot("06-editor-dataset-page")
@@ -213,35 +169,35 @@ def test_researcher_finds_contracts_with_arabic_letters_and_zwnj(
     assert "ي" in queries["arabic"] and "ك" in queries["arabic"]
     for label, query in queries.items():
         browser.get(f"{site}/dataset/?q={query}")
-        _wait(browser, ".dataset-list, .dataset-item, .search-form")
-        _assert_persian_rtl(browser)
-        found = [a.text for a in _all(browser, ".dataset-heading a")]
+        wait(browser, ".dataset-list, .dataset-item, .search-form")
+        assert_persian_rtl(browser)
+        found = [a.text for a in find_all(browser, ".dataset-heading a")]
         assert found == [title], (label, found)
         screenshot(f"10-researcher-search-{label}")
 
     # Facets: province, municipality, type, fiscal year, procurement method, in Persian.
     browser.get(f"{site}/dataset/")
-    _wait(browser, ".dataset-heading")
-    facets = " ".join(h.text for h in _all(browser, "section.module-narrow h2, .module-narrow .module-heading"))
+    wait(browser, ".dataset-heading")
+    facets = " ".join(h.text for h in find_all(browser, "section.module-narrow h2, .module-narrow .module-heading"))
     for title_fa in ("استان", "شهرداری", "نوع مجموعه داده", "سال مالی", "نحوه انتخاب پیمانکار"):
         assert title_fa in facets, facets
-    sidebar = _one(browser, "aside.secondary, .secondary").text
+    sidebar = find(browser, "aside.secondary, .secondary").text
     assert "استان آذربایجان شرقی" in sidebar and "قرارداد" in sidebar and "۱۴۰۴" in sidebar
     # The province facet filters.
-    _one(browser, "a[href*='province=']").click()
-    _wait(browser, ".dataset-heading")
-    assert len(_all(browser, ".dataset-heading a")) == 2
+    find(browser, "a[href*='province=']").click()
+    wait(browser, ".dataset-heading")
+    assert len(find_all(browser, ".dataset-heading a")) == 2
     browser.get(f"{site}/dataset/?dataset_type=contract")
-    _wait(browser, ".dataset-heading")
-    assert [a.text for a in _all(browser, ".dataset-heading a")] == [title]
+    wait(browser, ".dataset-heading")
+    assert [a.text for a in find_all(browser, ".dataset-heading a")] == [title]
     screenshot("11-researcher-facets")
 
 
 def test_date_picker_calendar_matches_the_server_calendar(live_site, browser, tabriz):
     """The picker's Jalali↔Gregorian arithmetic agrees with persiantools day by day."""
-    _login(browser, live_site, tabriz["editor"])
+    login(browser, live_site, tabriz["editor"])
     browser.get(f"{live_site}/contract/new")
-    _wait(browser, "#field-coverage_start")
+    wait(browser, "#field-coverage_start")
     first, days = date(2015, 3, 1), 365 * 16
     got = browser.execute_script(
         "var out = [], d = new Date(Date.UTC(arguments[0], arguments[1] - 1, arguments[2]));"
@@ -277,10 +233,10 @@ def test_province_admin_sees_the_rollup_chart(live_site, browser, screenshot, ta
         create_with_upload(csv_bytes([CONTRACT_HEADER, *GOOD_ROWS]), "contracts.csv",
                            context={"user": tabriz["editor"]["name"]},
                            package_id=dataset["id"], table_schema="contracts")
-    _login(browser, live_site, tabriz["province_admin"])
+    login(browser, live_site, tabriz["province_admin"])
     browser.get(f"{live_site}/organization/{tabriz['province']['name']}")
-    _wait(browser, ".page-heading, h1")
-    _assert_persian_rtl(browser)
+    wait(browser, ".page-heading, h1")
+    assert_persian_rtl(browser)
     screenshot("20-province-admin-province-page")
-    chart = _wait(browser, ".shafaf-rollup svg, [class*=rollup] svg", timeout=3)
+    chart = wait(browser, ".shafaf-rollup svg, [class*=rollup] svg", timeout=3)
     assert chart.is_displayed()
