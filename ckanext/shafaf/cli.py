@@ -56,6 +56,19 @@ def harvest_scheduler(once: bool, interval: int | None) -> None:
     schedule.run_forever(interval)
 
 
+@shafaf.command("versions-prune")
+def versions_prune() -> None:
+    """Delete dataset versions beyond ckanext.shafaf.versions.keep / keep_days, and their files.
+
+    The latest version of a dataset is never deleted; files no version uses
+    any more are deleted too.
+    """
+    from ckanext.shafaf.versions import retention
+    done = retention.prune_all()
+    click.echo(f"pruned {done['versions']} version(s) of {done['datasets']} dataset(s), "
+               f"deleted {done['blobs']} file(s)")
+
+
 def _echo_logins() -> None:
     password = demo.demo_password()
     click.echo(f"demo log-ins (password: {password}):")

@@ -14,6 +14,7 @@ from ckan.types import Context
 
 from ckanext.shafaf.search import backend as search_backend
 from ckanext.shafaf.uploads import hooks as upload_hooks
+from ckanext.shafaf.versions import capture as versions
 
 _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
@@ -43,13 +44,16 @@ class ShafafPlugin(p.SingletonPlugin):
         # when our backend answers searches.
         search_backend.configure(config_)
 
-    # IResourceController: check uploaded tables (ckanext/shafaf/uploads)
+    # IResourceController: check uploaded tables (ckanext/shafaf/uploads),
+    # keep a version of the dataset's files (ckanext/shafaf/versions)
 
     def after_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
         upload_hooks.resource_changed(context, resource)
+        versions.resource_changed(context, resource)
 
     def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
         upload_hooks.resource_changed(context, resource)
+        versions.resource_changed(context, resource)
 
     def before_resource_update(self, context: Context, current: dict[str, Any],
                                resource: dict[str, Any]) -> None:
@@ -61,4 +65,5 @@ class ShafafPlugin(p.SingletonPlugin):
 
     def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         upload_hooks.resources_deleted(context, resources)
+        versions.resources_deleted(context, resources)
 

@@ -9,11 +9,15 @@ from ckan.types import Context, DataDict
 from ckanext.shafaf import ocds
 from ckanext.shafaf.logic import schema
 from ckanext.shafaf.uploads import check, records
+from ckanext.shafaf.versions import api as versions
 
 __all__: list[str] = [
     "shafaf_resource_validation_show",
     "shafaf_resource_validate",
     "shafaf_ocds_export",
+    "shafaf_version_list",
+    "shafaf_version_show",
+    "shafaf_version_diff",
 ]
 
 _NOT_CHECKED = ("این منبع پرونده جدولی بارگذاری‌شده با ساختار جدول ندارد و بررسی نمی‌شود.",
@@ -112,3 +116,45 @@ def _datastore_rows(context: Context, resource_id: str) -> Iterator[dict[str, An
         if len(records) < _OCDS_PAGE:
             return
         offset += len(records)
+
+
+@tk.side_effect_free
+def shafaf_version_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The versions of a dataset's data, newest first (CKAN's activity keeps metadata only).
+
+    :param id: the dataset id or name
+    """
+    data = _validate(data_dict, schema.version_list(), context)
+    package = versions.package_or_404(data["id"])
+    tk.check_access("shafaf_version_list", context, {"id": package.id})
+    return versions.list_versions(package)
+
+
+@tk.side_effect_free
+def shafaf_version_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One version: when, by whom (user or harvest job), its files.
+
+    :param id: the dataset id or name
+    :param number: the version number (1 is the first)
+    """
+    data = _validate(data_dict, schema.version_show(), context)
+    package = versions.package_or_404(data["id"])
+    tk.check_access("shafaf_version_show", context, {"id": package.id})
+    return versions.version_dict(package, versions.version_or_404(package, data["number"]))
+
+
+@tk.side_effect_free
+def shafaf_version_diff(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Rows added, removed and changed (with the changed cells) between two versions.
+
+    :param id: the dataset id or name
+    :param from: the older version number
+    :param to: the newer version number
+    :param resource_id: only this resource (default: every resource of either version)
+    :param limit: at most this many rows per list (default 1000; counts are complete)
+    """
+    data = _validate(data_dict, schema.version_diff(), context)
+    package = versions.package_or_404(data["id"])
+    tk.check_access("shafaf_version_diff", context, {"id": package.id})
+    return versions.diff_versions(package, data["from"], data["to"],
+                                  resource_id=data.get("resource_id"), limit=data["limit"])

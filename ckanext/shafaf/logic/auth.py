@@ -8,6 +8,9 @@ __all__: list[str] = [
     "shafaf_resource_validation_show",
     "shafaf_resource_validate",
     "shafaf_ocds_export",
+    "shafaf_version_list",
+    "shafaf_version_show",
+    "shafaf_version_diff",
 ]
 
 
@@ -25,6 +28,22 @@ def shafaf_resource_validate(context: Context, data_dict: DataDict) -> AuthResul
 @tk.auth_allow_anonymous_access
 def shafaf_ocds_export(context: Context, data_dict: DataDict) -> AuthResult:
     """The export shows the dataset's rows: whoever may see the dataset."""
+    return _as(context, "package_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_version_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Old versions show the dataset's old files: whoever may see the dataset."""
+    return _as(context, "package_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_version_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return _as(context, "package_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_version_diff(context: Context, data_dict: DataDict) -> AuthResult:
     return _as(context, "package_show", data_dict)
 
 

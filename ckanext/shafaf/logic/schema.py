@@ -17,3 +17,25 @@ def resource_validation_show(not_empty: Validator, unicode_safe: Validator,
 def resource_validate(not_empty: Validator, unicode_safe: Validator, default: Validator,
                       boolean_validator: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe], "force": [default(False), boolean_validator]}
+
+
+@validator_args
+def version_list(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def version_show(not_empty: Validator, unicode_safe: Validator,
+                 shafaf_version_number: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "number": [not_empty, shafaf_version_number]}
+
+
+@validator_args
+def version_diff(not_empty: Validator, unicode_safe: Validator, ignore_missing: Validator,
+                 shafaf_version_number: Validator, default: Validator,
+                 natural_number_validator: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe],
+            "from": [not_empty, shafaf_version_number],
+            "to": [not_empty, shafaf_version_number],
+            "resource_id": [ignore_missing, unicode_safe],
+            "limit": [default(1000), natural_number_validator]}
