@@ -76,7 +76,11 @@ def capture(package_id: str, *, user: Optional[str] = None,
         user_id=user_obj.id if user_obj else None,
         user_name=user_obj.name if user_obj else user,
         harvest_job_id=harvest_job_id, harvest_source_id=harvest_source_id, note=note)
-    retention.prune(package.id)
+    try:
+        retention.prune(package.id)
+    except Exception:  # the version stands; the next capture or versions-prune retries
+        model.Session.rollback()
+        log.exception("shafaf versions: pruning old versions of dataset %s failed", package.id)
     return created
 
 
