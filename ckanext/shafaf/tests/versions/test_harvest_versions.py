@@ -8,6 +8,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.shafaf.search.persian import normalize
+from ckanext.shafaf.simulator.ckan_api import CkanCatalogue
 from ckanext.shafaf.simulator import records
 from ckanext.shafaf.simulator.portal import PortalSimulator
 from ckanext.shafaf.simulator.server import serve
@@ -79,3 +80,31 @@ def test_an_edited_contract_row_is_exactly_one_new_version_with_that_row(
     old_file = _versions("yazd-contracts-1403")[1]["files"][0]
     assert old_file["stored"] and old_file["download_url"].endswith(
         f"/versions/1/resource/{old_file['resource_id']}/download")
+
+
+def test_member_catalogue_copies_are_versioned_by_their_harvest_job() -> None:
+    catalogue = CkanCatalogue("tabriz", 3, organizations=1)
+    catalogue.faults.hold_seconds = 4
+    with serve(catalogue) as url:
+        province = factories.Organization(name="east-azerbaijan", title="استان آذربایجان شرقی",
+                                          org_level="province")
+        factories.Organization(name="tabriz", title="شهرداری تبریز", org_level="municipality",
+                               groups=[{"name": "east-azerbaijan", "capacity": "parent"}])
+        source = make_source(url + "/", "shafaf_ckan", province["id"], {"timeout": 1})
+        first = run_job(source["id"])
+        assert first.count("added") == 3
+        copies = helpers.call_action("package_search", q="*:*", rows=10)["results"]
+        copies = sorted(c["name"] for c in copies if c["type"] != "harvest")
+        assert len(copies) == 3
+        for name in copies:
+            (v1,) = _versions(name)
+            assert v1["actor"]["type"] == "harvest"
+            assert v1["actor"]["harvest_job_id"] == first.job["id"]
+            assert v1["files"][0]["stored"]
+        catalogue.touch(1)            # metadata_modified alone: no version
+        catalogue.edit(2)             # a new resource file: one version
+        second = run_job(source["id"])
+        counts = {name: [v["number"] for v in _versions(name)] for name in copies}
+        assert sorted(counts.values()) == [[1], [1], [2, 1]], counts
+        (edited,) = [name for name, numbers in counts.items() if numbers == [2, 1]]
+        assert _versions(edited)[0]["actor"]["harvest_job_id"] == second.job["id"]
