@@ -16,10 +16,13 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.shafaf.domain import jalali, money
 from ckanext.shafaf.domain.errors import DomainError
+from ckanext.shafaf.federation import display as federation_display
 
 __all__ = [
     "shafaf_jalali", "shafaf_format_irr", "shafaf_amount_in_unit",
     "shafaf_persian_digits", "shafaf_resource_validation",
+    "shafaf_parent_choices", "shafaf_parent_name", "shafaf_org_lineage",
+    "shafaf_org_children", "shafaf_org_tree", "shafaf_includes_children",
 ]
 
 _THOUSANDS_SEPARATOR = "\u066c"  # '٬'
@@ -95,3 +98,12 @@ def shafaf_resource_validation(resource_id: str, errors_limit: int = 100) -> Opt
             {}, {"id": resource_id, "errors_limit": errors_limit})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
+
+
+# The organisation tree (ckanext/shafaf/federation/display.py).
+shafaf_parent_choices = federation_display.parent_choices
+shafaf_parent_name = federation_display.parent_name
+shafaf_org_lineage = federation_display.lineage
+shafaf_org_children = federation_display.children
+shafaf_org_tree = federation_display.subtree
+shafaf_includes_children = federation_display.includes_children

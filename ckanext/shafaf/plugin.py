@@ -12,6 +12,8 @@ from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.types import Context
 
+from ckanext.shafaf.federation import children_search, hooks as federation_hooks
+from ckanext.shafaf.federation.labels import FederationPermissionLabels
 from ckanext.shafaf.search import backend as search_backend
 from ckanext.shafaf.uploads import hooks as upload_hooks
 from ckanext.shafaf.versions import capture as versions
@@ -25,10 +27,15 @@ _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators
-class ShafafPlugin(p.SingletonPlugin):
+class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    # Province admins read their members' private datasets (federation/labels.py).
+    p.implements(p.IPermissionLabels)
 
     # IConfigDeclaration
 
@@ -67,3 +74,22 @@ class ShafafPlugin(p.SingletonPlugin):
         upload_hooks.resources_deleted(context, resources)
         versions.resources_deleted(context, resources)
 
+
+    # IPackageController: one search over a province and its members
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return children_search.widen(search_params)
+
+    # IOrganizationController: a move in the tree changes who reads what
+
+    def create(self, entity: Any) -> None:
+        federation_hooks.organization_changed(entity)
+
+    def edit(self, entity: Any) -> None:
+        federation_hooks.organization_changed(entity)
+
+    # IFacets
+
+    def organization_facets(self, facets_dict: Any, organization_type: str,
+                            package_type: Any) -> Any:
+        return federation_hooks.organization_facets(facets_dict)

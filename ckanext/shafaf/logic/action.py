@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.shafaf import ocds
+from ckanext.shafaf.federation import display as federation_display
 from ckanext.shafaf.logic import schema
 from ckanext.shafaf.uploads import check, records
 from ckanext.shafaf.versions import api as versions
@@ -18,6 +19,7 @@ __all__: list[str] = [
     "shafaf_version_list",
     "shafaf_version_show",
     "shafaf_version_diff",
+    "shafaf_organization_tree",
 ]
 
 _NOT_CHECKED = ("این منبع پرونده جدولی بارگذاری‌شده با ساختار جدول ندارد و بررسی نمی‌شود.",
@@ -158,3 +160,20 @@ def shafaf_version_diff(context: Context, data_dict: DataDict) -> dict[str, Any]
     tk.check_access("shafaf_version_diff", context, {"id": package.id})
     return versions.diff_versions(package, data["from"], data["to"],
                                   resource_id=data.get("resource_id"), limit=data["limit"])
+
+
+@tk.side_effect_free
+def shafaf_organization_tree(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The organisation tree (province → county → municipality), nested.
+
+    CKAN 2.11 has no tree action of its own; the tree is public like the
+    organisation list.
+
+    :param id: only the branch under this organisation (id or name)
+    """
+    tk.check_access("shafaf_organization_tree", context, data_dict)
+    org_id = data_dict.get("id")
+    branch = federation_display.subtree(org_id)
+    if org_id and not branch:
+        raise tk.ObjectNotFound(f"سازمان «{org_id}» یافت نشد. / Organisation '{org_id}' not found.")
+    return branch

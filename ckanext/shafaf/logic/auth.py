@@ -11,6 +11,7 @@ __all__: list[str] = [
     "shafaf_version_list",
     "shafaf_version_show",
     "shafaf_version_diff",
+    "shafaf_organization_tree",
 ]
 
 
@@ -53,3 +54,9 @@ def _as(context: Context, auth: str, data_dict: DataDict) -> AuthResult:
     except tk.NotAuthorized:
         return {"success": False}
     return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_organization_tree(context: Context, data_dict: DataDict) -> AuthResult:
+    """The tree shows what the organisation list shows."""
+    return _as(context, "organization_list", data_dict)

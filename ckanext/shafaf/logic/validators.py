@@ -15,6 +15,8 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.shafaf.domain import identifiers, jalali, money
 from ckanext.shafaf.domain.digits import to_ascii_digits
 from ckanext.shafaf.domain.errors import DomainError
+from ckanext.shafaf.federation.parent import (
+    org_parent as shafaf_org_parent, org_parent_cleanup as shafaf_org_parent_cleanup)
 
 __all__ = [
     "shafaf_jalali_date",
@@ -28,6 +30,8 @@ __all__ = [
     "shafaf_sheba",
     "shafaf_postal_code",
     "shafaf_version_number",
+    "shafaf_org_parent",
+    "shafaf_org_parent_cleanup",
 ]
 
 UNIT_SUFFIX = "_unit"
