@@ -19,7 +19,8 @@ from ckanext.shafaf.domain.errors import DomainError
 
 __all__ = [
     "shafaf_jalali", "shafaf_format_irr", "shafaf_amount_in_unit",
-    "shafaf_persian_digits", "shafaf_resource_validation",
+    "shafaf_persian_digits", "shafaf_resource_validation", "shafaf_rollup_summary",
+    "shafaf_rollup_type_label",
 ]
 
 _THOUSANDS_SEPARATOR = "\u066c"  # '٬'
@@ -95,3 +96,15 @@ def shafaf_resource_validation(resource_id: str, errors_limit: int = 100) -> Opt
             {}, {"id": resource_id, "errors_limit": errors_limit})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
+
+
+def shafaf_rollup_summary(org_id: str, dataset_type: Optional[str] = None,
+                          year: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """The roll-up figures and chart of a province page (None without members)."""
+    from ckanext.shafaf.federation import summary
+    return summary.for_page(org_id, dataset_type, year)
+
+
+def shafaf_rollup_type_label(dataset_type: str) -> str:
+    from ckanext.shafaf.federation import summary
+    return summary.TYPE_LABELS.get(dataset_type, dataset_type)

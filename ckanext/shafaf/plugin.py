@@ -12,6 +12,9 @@ from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.types import Context
 
+from ckanext.datastore.interfaces import IDatastore
+
+from ckanext.shafaf.federation import hooks as rollup_hooks
 from ckanext.shafaf.search import backend as search_backend
 from ckanext.shafaf.uploads import hooks as upload_hooks
 
@@ -28,6 +31,8 @@ class ShafafPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(IDatastore, inherit=True)
 
     # IConfigDeclaration
 
@@ -61,4 +66,16 @@ class ShafafPlugin(p.SingletonPlugin):
 
     def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         upload_hooks.resources_deleted(context, resources)
+        rollup_hooks.resources_deleted(context)
+
+    # IPackageController: a deleted member dataset leaves its provinces' roll-ups
+
+    def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        rollup_hooks.dataset_deleted(context, pkg_dict)
+
+    # IDatastore: a roll-up's rows of private member datasets only for their readers
+
+    def datastore_search(self, context: Context, data_dict: dict[str, Any],
+                         fields_types: dict[str, str], query_dict: dict[str, Any]) -> dict[str, Any]:
+        return rollup_hooks.datastore_search(context, data_dict, fields_types, query_dict)
 
