@@ -70,14 +70,15 @@ class Federation:
             users=[{"name": self.editor["name"], "capacity": "editor"}])
 
     def publish(self, member: str, rows: list[list[str]], *, private: bool = False,
-                year: str = "۱۴۰۳") -> tuple[dict[str, Any], dict[str, Any]]:
-        """A contract dataset of the member with its table uploaded (so checked and loaded)."""
+                year: str = "۱۴۰۳", dataset_type: str = "contract",
+                header: list[str] = HEADER) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A dataset of the member with its table uploaded (so checked and loaded)."""
         org = self.members[member]
         dataset = helpers.call_action(
-            "package_create", {"user": self.editor["name"]}, type="contract",
-            name=f"{member}-contracts-{uuid.uuid4().hex[:8]}", title=f"قراردادهای {org['title']}",
+            "package_create", {"user": self.editor["name"]}, type=dataset_type,
+            name=f"{member}-{dataset_type}s-{uuid.uuid4().hex[:8]}", title=f"{dataset_type} {org['title']}",
             owner_org=org["id"], fiscal_year=year, private=private)
-        resource = self._upload(csv_bytes([HEADER, *rows]), "contracts.csv",
+        resource = self._upload(csv_bytes([header, *rows]), f"{dataset_type}s.csv",
                                 context={"user": self.editor["name"]}, package_id=dataset["id"],
                                 name="فهرست قراردادها", url="")
         return dataset, resource
