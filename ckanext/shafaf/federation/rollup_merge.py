@@ -121,7 +121,8 @@ def merge(rollup_id: str, schema: str, sources: list["Source"]) -> dict[str, Any
         for source in plans:
             cursor.execute(_insert_sql(rollup_id, schema, names, source.resource_id), (
                 source.municipality, source.municipality_name, source.dataset_id,
-                source.dataset_name, source.resource_id))
+                source.dataset_name, source.resource_id,
+                f"{source.municipality} {source.municipality_name}"))
             included.append({**_describe(source), "rows": cursor.rowcount})
         for definition in indexes:
             cursor.execute(definition)
@@ -131,8 +132,15 @@ def merge(rollup_id: str, schema: str, sources: list["Source"]) -> dict[str, Any
 
 
 def _insert_sql(rollup_id: str, schema: str, names: list[str], source_id: str) -> str:
-    columns = [*names, *EXTRA_COLUMNS]
-    values = [_ident(n) for n in names] + ["%s"] * len(EXTRA_COLUMNS)
+    """The copy of one member table, its ``_full_text`` reused.
+
+    The member's ``_full_text`` (filled by the DataStore's trigger when it
+    was loaded) plus the municipality's names is what the trigger would
+    compute; giving it makes the trigger skip the row (a third of the cost).
+    """
+    columns = [*names, *EXTRA_COLUMNS, "_full_text"]
+    values = [_ident(n) for n in names] + ["%s"] * len(EXTRA_COLUMNS) + [
+        "_full_text || to_tsvector(%s)"]
     if schema == "contracts":
         columns.append(KEY_COLUMN)
         values.append(key_sql(_ident("contractor_name")))

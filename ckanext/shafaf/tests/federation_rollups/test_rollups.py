@@ -77,6 +77,9 @@ def test_rollup_holds_every_member_row_with_its_municipality(federation):
     found = helpers.call_action("datastore_search", resource_id=rows and
                                 rollup.rollup_resource_id(dataset), q="آتش‌نشانی")
     assert [r["contract_number"] for r in found["records"]] == ["1403/102"]
+    found = helpers.call_action("datastore_search", resource_id=rollup.rollup_resource_id(dataset),
+                                q="مراغه")  # the municipality is searchable too
+    assert sorted(r["contract_number"] for r in found["records"]) == [r[1] for r in MARAGHEH_ROWS]
     # the roll-up is no input of itself: a second refresh gives the same rows
     helpers.call_action("shafaf_rollup_refresh", id=federation.province["name"])
     assert len(_rollup_rows(federation)) == len(rows)
