@@ -75,7 +75,8 @@ def rollup_title(province_title: str, dataset_type: str, year: int) -> str:
             f"{en_word} of the municipalities of {province_title} — {year}")
 
 
-def member_sources(province_id: str) -> dict[tuple[str, int], list[Source]]:
+def member_sources(province_id: str, dataset_type: Optional[str] = None,
+                   year: Optional[int] = None) -> dict[tuple[str, int], list[Source]]:
     """The loaded member tables of each (type, year) below the province.
 
     Roll-up datasets (a county's, for instance) are never inputs: only the
@@ -83,26 +84,44 @@ def member_sources(province_id: str) -> dict[tuple[str, int], list[Source]]:
     """
     members = tree.descendant_ids(province_id)
     found: dict[tuple[str, int], list[Source]] = {}
-    if not members:
-        return found
-    ids = [row[0] for row in model.Session.query(model.Package.id).filter(
-        model.Package.owner_org.in_(members), model.Package.state == "active",
-        model.Package.type.in_(list(TYPES))).order_by(model.Package.name)]
     show = tk.get_action("package_show")
-    for package_id in ids:
+    for package_id in _member_dataset_ids(members, dataset_type, year):
         dataset = show(_context(), {"id": package_id})
-        year = _year(dataset.get("fiscal_year"))
-        if dataset.get(ROLLUP_FIELD) or year is None:
+        key = (dataset["type"], _year(dataset.get("fiscal_year")))
+        if dataset.get(ROLLUP_FIELD) or key[1] is None or (year and key[1] != year):
             continue
         schema = TYPES[dataset["type"]][0]
         org = dataset.get("organization") or {}
         for res in dataset.get("resources", []):
             if res.get("table_schema") == schema and res.get("datastore_active"):
-                found.setdefault((dataset["type"], year), []).append(Source(
+                found.setdefault(key, []).append(Source(  # type: ignore[arg-type]
                     dataset["id"], dataset["name"], res["id"],
                     org.get("title") or org.get("name", ""), org.get("name", ""),
                     bool(dataset.get("private"))))
     return found
+
+
+def _member_dataset_ids(members: list[str], dataset_type: Optional[str],
+                        year: Optional[int]) -> list[str]:
+    """Active datasets of the members: of one type and year through the search index
+    (a refresh after an upload reads a few datasets, not the province's every one)."""
+    if not members:
+        return []
+    if dataset_type is None or year is None:
+        return [row[0] for row in model.Session.query(model.Package.id).filter(
+            model.Package.owner_org.in_(members), model.Package.state == "active",
+            model.Package.type.in_([dataset_type] if dataset_type else list(TYPES))
+        ).order_by(model.Package.name)]
+    fq = (f"+dataset_type:{dataset_type} +fiscal_year:{int(year)} "
+          f"+owner_org:({' OR '.join(members)})")
+    ids: list[str] = []
+    while True:
+        page = tk.get_action("package_search")(_context(), {
+            "fq": fq, "rows": 1000, "start": len(ids), "sort": "name asc",
+            "include_private": True, "fl": "id"})
+        ids.extend(d["id"] for d in page["results"])
+        if not page["results"] or len(ids) >= page["count"]:
+            return ids
 
 
 def _year(value: Any) -> Optional[int]:
@@ -149,7 +168,7 @@ def refresh(province_id: str, dataset_type: Optional[str] = None,
     province = tree.get_org(province_id)
     if province is None or not is_province(province.id):
         return []
-    sources = member_sources(province.id)
+    sources = member_sources(province.id, dataset_type, year)
     targets = set(sources)
     targets.update((d["type"], _year(d.get("fiscal_year")) or 0) for d in rollups_of(province.id))
     done = []

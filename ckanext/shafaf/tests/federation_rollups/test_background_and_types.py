@@ -69,6 +69,14 @@ def test_background_refresh_is_queued_once_per_rollup(federation):
     dataset = rollup.rollups_of(federation.province["id"])[0]
     assert rollup.figures_of(dataset)["row_count"] == len(TABRIZ_ROWS) + len(MARAGHEH_ROWS)
 
+    # once that job is done, a new change queues a new refresh
+    from rq.job import JobStatus
+    queued[0].set_status(JobStatus.FINISHED)
+    jobs.get_queue().remove(queued[0])
+    federation.publish("marand", TABRIZ_ROWS[:1])
+    again = [j for j in jobs.get_queue().jobs if j.func_name.endswith("refresh_job")]
+    assert [j.args for j in again] == [[federation.province["id"], "contract", 1403]]
+
 
 @pytest.mark.ckan_config("ckanext.shafaf.rollup.in_background", False)
 def test_cli_rebuilds_a_province(federation, cli):

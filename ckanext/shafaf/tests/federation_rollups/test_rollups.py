@@ -202,3 +202,30 @@ def test_a_county_rollup_is_no_input_of_the_province(federation):
         "package_show", id=rollup.rollup_name(county["name"], "contract", 1403))
     assert len(_rows(rollup.rollup_resource_id(county_rollup))) == 2
     assert len(_rollup_rows(federation)) == 2  # the county's copy is not counted again
+
+
+def test_a_failed_refresh_keeps_the_previous_rows_and_says_why(federation, app):
+    federation.publish("tabriz", TABRIZ_ROWS)
+    before = sorted(r["contract_number"] for r in _rollup_rows(federation))
+    rollup_id = rollup.rollup_resource_id(_rollup(federation))
+    # a constraint the next member's rows break: the INSERT fails half-way
+    _write_sql(f'ALTER TABLE "{rollup_id}" ADD CONSTRAINT small CHECK (amount < 3000000000)')
+
+    federation.publish("marand", MARAND_ROWS)  # 4,000 million Rials
+
+    assert sorted(r["contract_number"] for r in _rollup_rows(federation)) == before
+    figures = rollup.figures_of(_rollup(federation))
+    assert "CheckViolation" in figures["last_error"]["detail"]
+    assert figures["last_error"]["message_fa"] and figures["last_error"]["message_en"]
+    assert [s["dataset_id"] for s in figures["sources"]] != []  # the last good sources stay
+    page = app.get(f"/organization/{federation.province['name']}")
+    assert "ردیف‌های پیشین نگه داشته شد" in page.body
+
+
+def test_the_province_page_lists_skipped_sources(federation, app):
+    _, tabriz_res = federation.publish("tabriz", TABRIZ_ROWS)
+    _write_sql(f'DROP TABLE "{tabriz_res["id"]}"')
+    federation.publish("maragheh", MARAGHEH_ROWS)
+    body = app.get(f"/organization/{federation.province['name']}").body
+    assert "منابع کنار گذاشته‌شده / Sources skipped" in body
+    assert "جدول این منبع در DataStore نیست." in body
