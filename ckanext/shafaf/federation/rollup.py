@@ -209,17 +209,18 @@ def _refresh_one(province: model.Group, dataset_type: str, year: int,
 
 
 def _ensure_dataset(province: model.Group, dataset_type: str, year: int) -> dict[str, Any]:
-    """The roll-up dataset, created (public, owned by the province) when missing."""
-    name = rollup_name(province.name, dataset_type, year)
-    try:
-        dataset = tk.get_action("package_show")(_context(), {"id": name})
-    except tk.ObjectNotFound:
-        dataset = None
-    if dataset is not None and dataset["owner_org"] != province.id:
-        # Someone else holds the name: ours gets the province id in it.
-        name = rollup_name(f"{province.name[:40]}-{province.id[:8]}", dataset_type, year)
-        dataset = None
-    if dataset is not None:
+    """The roll-up dataset, created (public, owned by the province) when missing.
+
+    If another organisation holds the name, ours gets the province id in it.
+    """
+    for name in (rollup_name(province.name, dataset_type, year),
+                 rollup_name(f"{province.name[:40]}-{province.id[:8]}", dataset_type, year)):
+        try:
+            dataset = tk.get_action("package_show")(_context(), {"id": name})
+        except tk.ObjectNotFound:
+            break
+        if dataset["owner_org"] != province.id:
+            continue
         if dataset.get("state") == "deleted":
             tk.get_action("package_patch")(_context(), {"id": dataset["id"], "state": "active"})
         return dataset

@@ -88,7 +88,8 @@ def search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 def _select(resource_id: str, year: int, allowed: list[str], key: str,
             code: str) -> tuple[str, list[Any]]:
-    where, values = ["source_dataset_id = ANY(%s)"], [allowed]
+    where: list[str] = ["source_dataset_id = ANY(%s)"]
+    values: list[Any] = [allowed]
     if key:
         where.append(f"{_ident(KEY_COLUMN)} LIKE %s")
         values.append("%" + key.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%")

@@ -78,7 +78,7 @@ def bars(figures: dict[str, Any], width: int = 560, bar_height: int = 22,
 
 def for_page(org_id: str, dataset_type: Optional[str] = None,
              year: Optional[str] = None) -> Optional[dict[str, Any]]:
-    """The province page's figures for the current user; None for an organisation without members."""
+    """The province page's figures for the current user; None without members."""
     if not org_id or not rollup.is_province(org_id):
         return None
     context: Context = {"user": tk.current_user.name if tk.current_user else "",

@@ -14,7 +14,8 @@ import sqlalchemy.orm as orm
 import ckanext.datastore.tests.helpers as datastore_helpers
 from ckan.tests import factories, helpers
 
-from ckanext.shafaf.tests.tables.helpers import CONTRACT_HEADER, LEGAL_ID, LEGAL_ID_2, arabic, csv_bytes, fa
+from ckanext.shafaf.tests.tables.helpers import (
+    CONTRACT_HEADER, LEGAL_ID, LEGAL_ID_2, arabic, csv_bytes, fa)
 
 LEGAL_ID_3 = "10860456787"  # passes the شناسه ملی checksum
 HEADER = CONTRACT_HEADER  # amounts in میلیون ریال
@@ -76,7 +77,8 @@ class Federation:
         org = self.members[member]
         dataset = helpers.call_action(
             "package_create", {"user": self.editor["name"]}, type=dataset_type,
-            name=f"{member}-{dataset_type}s-{uuid.uuid4().hex[:8]}", title=f"{dataset_type} {org['title']}",
+            name=f"{member}-{dataset_type}s-{uuid.uuid4().hex[:8]}",
+            title=f"{dataset_type} {org['title']}",
             owner_org=org["id"], fiscal_year=year, private=private)
         resource = self._upload(csv_bytes([header, *rows]), f"{dataset_type}s.csv",
                                 context={"user": self.editor["name"]}, package_id=dataset["id"],

@@ -229,3 +229,19 @@ def test_the_province_page_lists_skipped_sources(federation, app):
     body = app.get(f"/organization/{federation.province['name']}").body
     assert "منابع کنار گذاشته‌شده / Sources skipped" in body
     assert "جدول این منبع در DataStore نیست." in body
+
+
+def test_a_taken_name_or_a_long_province_name_still_gets_a_rollup(federation):
+    squatter = factories.Organization(org_level="municipality")
+    taken = rollup.rollup_name(federation.province["name"], "contract", 1403)
+    helpers.call_action("package_create", type="contract", name=taken, owner_org=squatter["id"],
+                        title="نام گرفته‌شده", fiscal_year="1403")
+    federation.publish("tabriz", TABRIZ_ROWS)
+    ours = rollup.rollups_of(federation.province["id"])
+    assert len(ours) == 1 and ours[0]["name"] != taken
+    assert ours[0]["name"].endswith("-contracts-1403-rollup")
+    assert federation.province["id"][:8] in ours[0]["name"]
+    assert helpers.call_action("package_show", id=taken)["owner_org"] == squatter["id"]
+
+    assert len(rollup.rollup_name("x" * 100, "permit", 1403)) == 100
+    assert rollup.rollup_name("x" * 100, "permit", 1403).endswith("x-permits-1403-rollup")
