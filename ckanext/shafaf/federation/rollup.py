@@ -199,13 +199,29 @@ def _refresh_one(province: model.Group, dataset_type: str, year: int,
                  "message_en": "Refreshing the roll-up failed; the previous rows were kept.",
                  "detail": f"{type(exc).__name__}: {exc}"}
     if outcome is not None:
-        figures.update(outcome)
+        figures.update(outcome, sources=[_stored(e) for e in outcome["sources"]],
+                       skipped=[_stored(e) for e in outcome["skipped"]])
     figures.update(type=dataset_type, fiscal_year=year, resource_id=resource_id,
                    refreshed_at=_now(), last_error=error)
     tk.get_action("package_patch")(_context(), {
         "id": dataset["id"], ROLLUP_FIELD: True,
         FIGURES_FIELD: json.dumps(figures, ensure_ascii=False, default=str)})
     return {"id": dataset["id"], "name": dataset["name"], **figures}
+
+
+_PRIVATE_KEPT = ("dataset_id", "resource_id", "private", "code", "columns",
+                 "message_fa", "message_en")
+
+
+def _stored(entry: dict[str, Any]) -> dict[str, Any]:
+    """A source as stored on the (public) roll-up dataset: of a private one, only ids.
+
+    Its name, municipality and row counts are filled in for its readers
+    (summary.py) and told to no one else.
+    """
+    if not entry.get("private"):
+        return entry
+    return {k: entry[k] for k in _PRIVATE_KEPT if k in entry}
 
 
 def _ensure_dataset(province: model.Group, dataset_type: str, year: int) -> dict[str, Any]:

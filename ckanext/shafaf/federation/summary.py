@@ -45,8 +45,8 @@ def summary(context: Context, province: str, dataset_type: Optional[str] = None,
     if sorted(allowed) != sorted(stored.get("public_sources", [])) and stored.get("resource_id"):
         figures.update(rollup_figures.compute(stored["resource_id"], dataset_type, allowed))
     keep = set(allowed)
-    figures["sources"] = [s for s in stored.get("sources", []) if s["dataset_id"] in keep]
-    figures["skipped"] = [s for s in stored.get("skipped", []) if s["dataset_id"] in keep]
+    figures["sources"] = _readable(stored.get("sources", []), keep)
+    figures["skipped"] = _readable(stored.get("skipped", []), keep)
     figures.pop("public_sources", None)
     figures.update(province=org.name, type=dataset_type, available=available,
                    fiscal_year=rollup._year(dataset.get("fiscal_year")),
@@ -54,6 +54,22 @@ def summary(context: Context, province: str, dataset_type: Optional[str] = None,
                    dataset={"id": dataset["id"], "name": dataset["name"],
                             "title": dataset["title"]})
     return figures
+
+
+def _readable(entries: list[dict[str, Any]], keep: set[str]) -> list[dict[str, Any]]:
+    """The sources the caller may read; private ones (stored as ids) named again."""
+    found = []
+    for entry in entries:
+        if entry["dataset_id"] not in keep:
+            continue
+        if entry.get("private") and "dataset_name" not in entry:
+            dataset = tk.get_action("package_show")(rollup._context(), {"id": entry["dataset_id"]})
+            org = dataset.get("organization") or {}
+            entry = {**entry, "dataset_name": dataset["name"],
+                     "municipality": org.get("title") or org.get("name", ""),
+                     "municipality_name": org.get("name", "")}
+        found.append(entry)
+    return found
 
 
 def bars(figures: dict[str, Any], width: int = 560, bar_height: int = 22,

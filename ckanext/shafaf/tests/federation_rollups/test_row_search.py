@@ -84,7 +84,7 @@ def test_invalid_national_id_is_a_409_in_persian_and_english(app, published):
 
 
 def test_private_member_rows_only_for_who_may_read_them(app, published):
-    _, marand_res = published.publish("marand", MARAND_ROWS, private=True)
+    marand, marand_res = published.publish("marand", MARAND_ROWS, private=True)
     anonymous = _search(published, contractor_id=LEGAL_ID)
     assert {r["contract_number"] for r in anonymous["results"]} == KIAN
     editor = _search(published, {"user": published.editor["name"]}, contractor_id=LEGAL_ID)
@@ -115,6 +115,15 @@ def test_private_member_rows_only_for_who_may_read_them(app, published):
                                id=published.province["name"])
     assert mine["row_count"] == 6
     assert {r["municipality"]: r["count"] for r in mine["by_municipality"]}["شهرداری مرند"] == 1
+    assert {s["resource_id"]: s["municipality"] for s in mine["sources"]}[marand_res["id"]] == \
+        "شهرداری مرند"
+
+    # the roll-up dataset (public) names no private source and counts none of its rows
+    shown = app.get("/api/3/action/package_show", query_string={
+        "id": rollup.rollup_name(published.province["name"], "contract", 1403)}).json["result"]
+    stored = shown["shafaf_rollup_figures"]
+    assert marand_res["id"] in stored  # its id, so its readers can be told apart
+    assert "شهرداری مرند" not in stored and marand["name"] not in stored
 
 
 def test_sql_key_equals_the_python_key():
