@@ -69,6 +69,18 @@ def versions_prune() -> None:
                f"deleted {done['blobs']} file(s)")
 
 
+@shafaf.command("rollups-refresh")
+@click.argument("province", required=False)
+def rollups_refresh(province: str | None) -> None:
+    """Rebuild the roll-ups of PROVINCE (name or id), or of every organisation with members."""
+    from ckanext.shafaf.federation import rollup
+    for done in rollup.refresh_all(province):
+        skipped = len(done.get("skipped") or [])
+        error = (done.get("last_error") or {}).get("detail", "")
+        click.echo(f"{done['name']}: {done.get('row_count', 0)} rows from "
+                   f"{len(done.get('sources') or [])} tables, {skipped} skipped {error}".rstrip())
+
+
 def _echo_logins() -> None:
     password = demo.demo_password()
     click.echo(f"demo log-ins (password: {password}):")

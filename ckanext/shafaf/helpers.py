@@ -23,6 +23,8 @@ __all__ = [
     "shafaf_persian_digits", "shafaf_resource_validation",
     "shafaf_parent_choices", "shafaf_parent_name", "shafaf_org_lineage",
     "shafaf_org_children", "shafaf_org_tree", "shafaf_includes_children",
+    "shafaf_persian_digits", "shafaf_resource_validation", "shafaf_rollup_summary",
+    "shafaf_rollup_type_label",
 ]
 
 _THOUSANDS_SEPARATOR = "\u066c"  # '٬'
@@ -107,3 +109,15 @@ shafaf_org_lineage = federation_display.lineage
 shafaf_org_children = federation_display.children
 shafaf_org_tree = federation_display.subtree
 shafaf_includes_children = federation_display.includes_children
+
+
+def shafaf_rollup_summary(org_id: str, dataset_type: Optional[str] = None,
+                          year: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """The roll-up figures and chart of a province page (None without members)."""
+    from ckanext.shafaf.federation import summary
+    return summary.for_page(org_id, dataset_type, year)
+
+
+def shafaf_rollup_type_label(dataset_type: str) -> str:
+    from ckanext.shafaf.federation import summary
+    return summary.TYPE_LABELS.get(dataset_type, dataset_type)

@@ -12,6 +12,8 @@ from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.types import Context
 
+from ckanext.datastore.interfaces import IDatastore
+
 from ckanext.shafaf.federation import children_search, hooks as federation_hooks
 from ckanext.shafaf.federation.labels import FederationPermissionLabels
 from ckanext.shafaf.search import backend as search_backend
@@ -36,6 +38,7 @@ class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     # Province admins read their members' private datasets (federation/labels.py).
     p.implements(p.IPermissionLabels)
+    p.implements(IDatastore, inherit=True)
 
     # IConfigDeclaration
 
@@ -73,7 +76,18 @@ class ShafafPlugin(FederationPermissionLabels, p.SingletonPlugin):
     def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         upload_hooks.resources_deleted(context, resources)
         versions.resources_deleted(context, resources)
+        federation_hooks.resources_deleted(context)
 
+    # IPackageController: a deleted member dataset leaves its provinces' roll-ups
+
+    def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        federation_hooks.dataset_deleted(context, pkg_dict)
+
+    # IDatastore: a roll-up's rows of private member datasets only for their readers
+
+    def datastore_search(self, context: Context, data_dict: dict[str, Any],
+                         fields_types: dict[str, str], query_dict: dict[str, Any]) -> dict[str, Any]:
+        return federation_hooks.datastore_search(context, data_dict, fields_types, query_dict)
 
     # IPackageController: one search over a province and its members
 
