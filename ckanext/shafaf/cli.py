@@ -56,6 +56,31 @@ def harvest_scheduler(once: bool, interval: int | None) -> None:
     schedule.run_forever(interval)
 
 
+@shafaf.command("versions-prune")
+def versions_prune() -> None:
+    """Delete dataset versions beyond ckanext.shafaf.versions.keep / keep_days, and their files.
+
+    The latest version of a dataset is never deleted; files no version uses
+    any more are deleted too.
+    """
+    from ckanext.shafaf.versions import retention
+    done = retention.prune_all()
+    click.echo(f"pruned {done['versions']} version(s) of {done['datasets']} dataset(s), "
+               f"deleted {done['blobs']} file(s)")
+
+
+@shafaf.command("rollups-refresh")
+@click.argument("province", required=False)
+def rollups_refresh(province: str | None) -> None:
+    """Rebuild the roll-ups of PROVINCE (name or id), or of every organisation with members."""
+    from ckanext.shafaf.federation import rollup
+    for done in rollup.refresh_all(province):
+        skipped = len(done.get("skipped") or [])
+        error = (done.get("last_error") or {}).get("detail", "")
+        click.echo(f"{done['name']}: {done.get('row_count', 0)} rows from "
+                   f"{len(done.get('sources') or [])} tables, {skipped} skipped {error}".rstrip())
+
+
 def _echo_logins() -> None:
     password = demo.demo_password()
     click.echo(f"demo log-ins (password: {password}):")

@@ -24,6 +24,7 @@ __all__ = [
     "shafaf_persian_digits", "shafaf_resource_validation",
     "shafaf_parent_choices", "shafaf_parent_name", "shafaf_org_lineage",
     "shafaf_org_children", "shafaf_org_tree", "shafaf_includes_children",
+    "shafaf_rollup_summary", "shafaf_rollup_type_label",
     "render_datetime", "time_ago_from_timestamp", "shafaf_page_digits",
     "shafaf_table_preview", "shafaf_dataset_types", "shafaf_type_label",
     "humanize_entity_type", "shafaf_table_cell", "localised_number", "SI_number_span",
@@ -111,6 +112,18 @@ shafaf_org_lineage = federation_display.lineage
 shafaf_org_children = federation_display.children
 shafaf_org_tree = federation_display.subtree
 shafaf_includes_children = federation_display.includes_children
+
+
+def shafaf_rollup_summary(org_id: str, dataset_type: Optional[str] = None,
+                          year: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """The roll-up figures and chart of a province page (None without members)."""
+    from ckanext.shafaf.federation import summary
+    return summary.for_page(org_id, dataset_type, year)
+
+
+def shafaf_rollup_type_label(dataset_type: str) -> str:
+    from ckanext.shafaf.federation import summary
+    return summary.TYPE_LABELS.get(dataset_type, dataset_type)
 
 
 # The Persian UI (ckanext/shafaf/ui): CKAN's date helpers chained to give

@@ -13,11 +13,14 @@ from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 from ckan.types import Context
 
+from ckanext.datastore.interfaces import IDatastore
+
 from ckanext.shafaf.federation import children_search, hooks as federation_hooks
 from ckanext.shafaf.federation.labels import FederationPermissionLabels
 from ckanext.shafaf.search import backend as search_backend
 from ckanext.shafaf.ui import search_page
 from ckanext.shafaf.uploads import hooks as upload_hooks
+from ckanext.shafaf.versions import capture as versions
 
 _DECLARATION = Path(__file__).with_name("config_declaration.yaml")
 
@@ -39,6 +42,7 @@ class ShafafPlugin(FederationPermissionLabels, DefaultTranslation, p.SingletonPl
     p.implements(p.IFacets, inherit=True)
     # Province admins read their members' private datasets (federation/labels.py).
     p.implements(p.IPermissionLabels)
+    p.implements(IDatastore, inherit=True)
 
     # IConfigDeclaration
 
@@ -55,13 +59,16 @@ class ShafafPlugin(FederationPermissionLabels, DefaultTranslation, p.SingletonPl
         # when our backend answers searches.
         search_backend.configure(config_)
 
-    # IResourceController: check uploaded tables (ckanext/shafaf/uploads)
+    # IResourceController: check uploaded tables (ckanext/shafaf/uploads),
+    # keep a version of the dataset's files (ckanext/shafaf/versions)
 
     def after_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
         upload_hooks.resource_changed(context, resource)
+        versions.resource_changed(context, resource)
 
     def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
         upload_hooks.resource_changed(context, resource)
+        versions.resource_changed(context, resource)
 
     def before_resource_update(self, context: Context, current: dict[str, Any],
                                resource: dict[str, Any]) -> None:
@@ -73,7 +80,19 @@ class ShafafPlugin(FederationPermissionLabels, DefaultTranslation, p.SingletonPl
 
     def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         upload_hooks.resources_deleted(context, resources)
+        versions.resources_deleted(context, resources)
+        federation_hooks.resources_deleted(context)
 
+    # IPackageController: a deleted member dataset leaves its provinces' roll-ups
+
+    def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        federation_hooks.dataset_deleted(context, pkg_dict)
+
+    # IDatastore: a roll-up's rows of private member datasets only for their readers
+
+    def datastore_search(self, context: Context, data_dict: dict[str, Any],
+                         fields_types: dict[str, str], query_dict: dict[str, Any]) -> dict[str, Any]:
+        return federation_hooks.datastore_search(context, data_dict, fields_types, query_dict)
 
     # IPackageController: one search over a province and its members
 

@@ -2,6 +2,8 @@
 
 CKAN's `reset_db` drops every table it can reflect (ours too) and rebuilds
 only core's; the search index table has to come back through our migration.
+Once core's tables exist it only empties those it knows, so ours are
+emptied here (search index, dataset versions).
 """
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ def reset_db_with_search_index() -> None:
     upgrade_shafaf_db()
     with model.meta.engine.begin() as conn:
         conn.execute(sa.text(
-            "TRUNCATE shafaf_search_doc, shafaf_search_facet_count CASCADE"))
+            "TRUNCATE shafaf_search_doc, shafaf_search_facet_count, "
+            "shafaf_dataset_version, shafaf_version_file CASCADE"))
     cache.bump_generation()
 
 

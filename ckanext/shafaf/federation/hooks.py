@@ -1,4 +1,4 @@
-"""What the plugin's organisation and search hooks do for the federation."""
+"""What the plugin's hooks do for the federation (tree, labels, roll-ups); kept out of plugin.py."""
 from __future__ import annotations
 
 import logging
@@ -7,8 +7,9 @@ from typing import Any
 
 import ckan.lib.search as search
 import ckan.model as model
+from ckan.types import Context
 
-from ckanext.shafaf.federation import labels, tree
+from ckanext.shafaf.federation import labels, rollup, row_search, tree
 
 log = logging.getLogger(__name__)
 MUNICIPALITY_FACET = "شهرداری / Municipality"
@@ -36,3 +37,25 @@ def organization_facets(facets: "OrderedDict[str, Any]") -> "OrderedDict[str, An
     if "organization" in facets:
         facets["organization"] = MUNICIPALITY_FACET
     return facets
+
+
+def table_loaded(resource: dict[str, Any]) -> None:
+    """A member table was (re)loaded into the DataStore: its provinces' roll-ups follow."""
+    rollup.dataset_changed(resource["package_id"])
+
+
+def resources_deleted(context: Context) -> None:
+    """A resource went: the roll-ups must lose its rows (uploads/hooks remembered the dataset)."""
+    package_id = context.get("shafaf_deleting_from")  # type: ignore[misc]
+    if package_id:
+        rollup.dataset_changed(package_id)
+
+
+def dataset_deleted(context: Context, data_dict: dict[str, Any]) -> None:
+    if data_dict.get("id"):
+        rollup.dataset_changed(data_dict["id"])
+
+
+def datastore_search(context: Context, data_dict: dict[str, Any], fields_types: dict[str, str],
+                     query_dict: dict[str, Any]) -> dict[str, Any]:
+    return row_search.datastore_filter(context, data_dict, fields_types, query_dict)

@@ -166,7 +166,8 @@ def _import_copy(obj: HarvestObject, config: FederationConfig, user: str) -> boo
     if existing is not None:
         data["state"] = "active"
     files = _spooled_files(obj, remote, resource_ids)
-    store.save_dataset(data, files, user=user, exists=existing is not None)
+    store.save_dataset(data, files, user=user, exists=existing is not None,
+                       harvest_job_id=obj.harvest_job_id, harvest_source_id=obj.harvest_source_id)
     base.make_current(obj, package_id)
     store.check_tables(data, list(files), user=user)
     return True

@@ -163,7 +163,8 @@ def _import_year(obj: HarvestObject, user: str) -> bool | str:
             normalised.unlink(missing_ok=True)
             return "unchanged"
     store.save_dataset(data, {resource_id: (str(normalised), f"{data['name']}.csv")},
-                       user=user, exists=existing is not None)
+                       user=user, exists=existing is not None,
+                       harvest_job_id=obj.harvest_job_id, harvest_source_id=obj.harvest_source_id)
     base.make_current(obj, package_id)
     store.check_tables(data, [resource_id], user=user, background=False)
     path.unlink(missing_ok=True)

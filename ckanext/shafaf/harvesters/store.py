@@ -5,7 +5,8 @@ municipal server that may vanish), so the province keeps serving them.
 CKAN's `package_create` stores no resource files, and the resource hooks
 that check uploaded tables only fire on `resource_create/update`; so the
 files are handed to CKAN's own `ResourceUpload` here and the table check
-is called (or queued) explicitly.
+is called (or queued) explicitly, and so is the capture of a dataset
+version (ckanext/shafaf/versions), with the harvest job as its author.
 """
 from __future__ import annotations
 
@@ -21,18 +22,21 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.shafaf.harvesters import base
 from ckanext.shafaf.uploads import check, files as upload_files
+from ckanext.shafaf.versions import capture as versions
 
 log = logging.getLogger(__name__)
 BACKGROUND_KEY = "ckanext.shafaf.harvest.check_in_background"
 
 
 def save_dataset(data: dict[str, Any], files: dict[str, tuple[str, str]], *, user: str,
-                 exists: bool) -> str:
+                 exists: bool, harvest_job_id: Optional[str] = None,
+                 harvest_source_id: Optional[str] = None) -> str:
     """Create or update ``data`` (ids included) with ``files`` {resource id: (path, name)}.
 
     Resources without a new file keep the file they already have. One
     commit: the dataset, its resources and its files land together, or the
-    dataset stays as it was.
+    dataset stays as it was. Then a version of its files is kept, by the
+    harvest job (none if the files did not change).
     """
     context = {"user": user, "ignore_auth": True, "return_id_only": True,
                "defer_commit": True}
@@ -53,7 +57,10 @@ def save_dataset(data: dict[str, Any], files: dict[str, tuple[str, str]], *, use
             model.Session.rollback()
             raise
         model.repo.commit()
-    return package_id if isinstance(package_id, str) else data["id"]
+    package_id = package_id if isinstance(package_id, str) else data["id"]
+    versions.safe_capture(package_id, user=user, harvest_job_id=harvest_job_id,
+                          harvest_source_id=harvest_source_id)
+    return package_id
 
 
 def delete_dataset(obj: Any, user: str) -> bool:

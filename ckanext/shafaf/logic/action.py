@@ -8,14 +8,22 @@ from ckan.types import Context, DataDict
 
 from ckanext.shafaf import ocds
 from ckanext.shafaf.federation import display as federation_display
+from ckanext.shafaf.federation import rollup, row_search, summary
 from ckanext.shafaf.logic import schema
 from ckanext.shafaf.uploads import check, records
+from ckanext.shafaf.versions import api as versions
 
 __all__: list[str] = [
     "shafaf_resource_validation_show",
     "shafaf_resource_validate",
     "shafaf_ocds_export",
+    "shafaf_version_list",
+    "shafaf_version_show",
+    "shafaf_version_diff",
     "shafaf_organization_tree",
+    "shafaf_rollup_refresh",
+    "shafaf_rollup_summary",
+    "shafaf_contract_search",
 ]
 
 _NOT_CHECKED = ("این منبع پرونده جدولی بارگذاری‌شده با ساختار جدول ندارد و بررسی نمی‌شود.",
@@ -117,6 +125,48 @@ def _datastore_rows(context: Context, resource_id: str) -> Iterator[dict[str, An
 
 
 @tk.side_effect_free
+def shafaf_version_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The versions of a dataset's data, newest first (CKAN's activity keeps metadata only).
+
+    :param id: the dataset id or name
+    """
+    data = _validate(data_dict, schema.version_list(), context)
+    package = versions.package_or_404(data["id"])
+    tk.check_access("shafaf_version_list", context, {"id": package.id})
+    return versions.list_versions(package)
+
+
+@tk.side_effect_free
+def shafaf_version_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One version: when, by whom (user or harvest job), its files.
+
+    :param id: the dataset id or name
+    :param number: the version number (1 is the first)
+    """
+    data = _validate(data_dict, schema.version_show(), context)
+    package = versions.package_or_404(data["id"])
+    tk.check_access("shafaf_version_show", context, {"id": package.id})
+    return versions.version_dict(package, versions.version_or_404(package, data["number"]))
+
+
+@tk.side_effect_free
+def shafaf_version_diff(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Rows added, removed and changed (with the changed cells) between two versions.
+
+    :param id: the dataset id or name
+    :param from: the older version number
+    :param to: the newer version number
+    :param resource_id: only this resource (default: every resource of either version)
+    :param limit: at most this many rows per list (default 1000; counts are complete)
+    """
+    data = _validate(data_dict, schema.version_diff(), context)
+    package = versions.package_or_404(data["id"])
+    tk.check_access("shafaf_version_diff", context, {"id": package.id})
+    return versions.diff_versions(package, data["from"], data["to"],
+                                  resource_id=data.get("resource_id"), limit=data["limit"])
+
+
+@tk.side_effect_free
 def shafaf_organization_tree(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The organisation tree (province → county → municipality), nested.
 
@@ -131,3 +181,51 @@ def shafaf_organization_tree(context: Context, data_dict: DataDict) -> list[dict
     if org_id and not branch:
         raise tk.ObjectNotFound(f"سازمان «{org_id}» یافت نشد. / Organisation '{org_id}' not found.")
     return branch
+
+
+def shafaf_rollup_refresh(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Rebuild a province's roll-ups now (all, or one type and/or fiscal year).
+
+    Normally they refresh after every upload, harvest or delete; this is
+    for repairs and for the first build of an existing province.
+
+    :param id: the province (organisation id or name)
+    :param type: contract, budget or permit (optional)
+    :param fiscal_year: e.g. 1403 or ۱۴۰۳ (optional)
+    """
+    data = _validate(data_dict, schema.rollup_refresh(), context)
+    tk.check_access("shafaf_rollup_refresh", context, data)
+    org = row_search._province(data["id"])
+    return rollup.refresh(org.id, data.get("type"), data.get("fiscal_year"))
+
+
+@tk.side_effect_free
+def shafaf_rollup_summary(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A province's roll-up figures: totals per municipality, top contractors, methods.
+
+    Counts only the member datasets the caller may read.
+
+    :param id: the province (organisation id or name)
+    :param type: contract (default), budget or permit
+    :param fiscal_year: default the latest year with a roll-up
+    """
+    data = _validate(data_dict, schema.rollup_summary(), context)
+    tk.check_access("shafaf_rollup_summary", context, data)
+    return summary.summary(context, data["id"], data.get("type"), data.get("fiscal_year"))
+
+
+@tk.side_effect_free
+def shafaf_contract_search(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Every contract of one contractor across a province's member municipalities.
+
+    :param province: the province (organisation id or name)
+    :param contractor: the contractor's name; ي/ك, ZWNJ/space and digit variants match
+    :param contractor_id: شناسه ملی (11 digits) or کد ملی (10 digits)
+    :param fiscal_year: only this year (optional)
+    :param limit: rows per page (default 50)
+    :param offset: rows to skip
+    :returns: ``{count, results: [row + municipality + dataset/resource links]}``
+    """
+    data = _validate(data_dict, schema.contract_search(), context)
+    tk.check_access("shafaf_contract_search", context, data)
+    return row_search.search(context, data)

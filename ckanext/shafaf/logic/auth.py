@@ -8,7 +8,13 @@ __all__: list[str] = [
     "shafaf_resource_validation_show",
     "shafaf_resource_validate",
     "shafaf_ocds_export",
+    "shafaf_version_list",
+    "shafaf_version_show",
+    "shafaf_version_diff",
     "shafaf_organization_tree",
+    "shafaf_rollup_refresh",
+    "shafaf_rollup_summary",
+    "shafaf_contract_search",
 ]
 
 
@@ -27,6 +33,39 @@ def shafaf_resource_validate(context: Context, data_dict: DataDict) -> AuthResul
 def shafaf_ocds_export(context: Context, data_dict: DataDict) -> AuthResult:
     """The export shows the dataset's rows: whoever may see the dataset."""
     return _as(context, "package_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_version_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Old versions show the dataset's old files: whoever may see the dataset."""
+    return _as(context, "package_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_version_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return _as(context, "package_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_version_diff(context: Context, data_dict: DataDict) -> AuthResult:
+    return _as(context, "package_show", data_dict)
+
+
+def shafaf_rollup_refresh(context: Context, data_dict: DataDict) -> AuthResult:
+    """Rebuilding writes the province's datasets: its admins (and sysadmins)."""
+    return _as(context, "organization_update", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_rollup_summary(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the province; private members' rows are left out by the action."""
+    return _as(context, "organization_show", data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def shafaf_contract_search(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the province; each row's dataset is checked by the action."""
+    return _as(context, "organization_show", {"id": data_dict.get("province")})
 
 
 def _as(context: Context, auth: str, data_dict: DataDict) -> AuthResult:

@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.shafaf.domain import identifiers, jalali, money
+from ckanext.shafaf.domain.digits import to_ascii_digits
 from ckanext.shafaf.domain.errors import DomainError
 from ckanext.shafaf.federation.parent import (
     org_parent as shafaf_org_parent, org_parent_cleanup as shafaf_org_parent_cleanup)
@@ -28,6 +29,7 @@ __all__ = [
     "shafaf_national_or_legal_id",
     "shafaf_sheba",
     "shafaf_postal_code",
+    "shafaf_version_number",
     "shafaf_org_parent",
     "shafaf_org_parent_cleanup",
 ]
@@ -146,3 +148,15 @@ def shafaf_int_output(value: Any) -> Any:
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     return value
+
+
+_BAD_VERSION_NUMBER = ("شمارهٔ نسخه باید عددی صحیح و مثبت باشد (نمونه: ۲)",
+                       "The version number must be a positive whole number (e.g. 2)")
+
+
+def shafaf_version_number(value: Any) -> int:
+    """A version number (1, 2, …) from '2', '۲' or 2; else a bilingual error."""
+    text = to_ascii_digits(str(value)).strip() if not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 9:
+        raise tk.Invalid(" / ".join(_BAD_VERSION_NUMBER))
+    return int(text)

@@ -21,7 +21,7 @@ from ckanext.shafaf.tables import datastore_fields
 from ckanext.shafaf.testing import site_config_marks
 
 pytestmark = [
-    *site_config_marks("shafaf datastore scheming_datasets"),
+    *site_config_marks("datastore scheming_datasets shafaf"),  # datastore first: shafaf is an IDatastore plugin
     pytest.mark.usefixtures("with_plugins", "clean_datastore"),
 ]
 

@@ -14,6 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
+from ckanext.shafaf.federation import hooks as rollup_hooks
 from ckanext.shafaf.tables import validate_table
 from ckanext.shafaf.tables.messages import issue
 from ckanext.shafaf.uploads import datastore, figures, files, records
@@ -65,6 +66,8 @@ def check_resource(resource_id: str, *, user: Optional[str] = None, force: bool 
         record = _validate(resource, previous, path, digest, size)
     records.save(record)
     _write_back(resource, record, user)
+    if record["datastore_status"] == "loaded":  # new rows: the provinces' roll-ups follow
+        rollup_hooks.table_loaded(resource)
     return records.get(resource_id)
 
 
