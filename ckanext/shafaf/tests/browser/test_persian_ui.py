@@ -2,7 +2,8 @@
 
 Three scenarios of issue 7: a Tabriz editor makes a contract dataset and
 fixes a bad file; an anonymous researcher finds it whatever the spelling of
-'قرارداد'; a province admin sees the province's roll-up chart. Each test
+'قرارداد'; a province admin sees the province's roll-up chart (the roll-up branch,
+merged). Each test
 saves screenshots to var/artifacts/screenshots/.
 """
 from __future__ import annotations
@@ -218,7 +219,7 @@ def test_date_picker_calendar_matches_the_server_calendar(live_site, browser, ta
     assert browser.execute_script("return shafafJalali.parse('۱۴۰۴/۱۲/۳۰')") is None
 
 
-@pytest.mark.xfail(reason="needs the roll-up branch", strict=False)
+@pytest.mark.ckan_config("ckanext.shafaf.rollup.in_background", False)  # refreshed in the upload
 def test_province_admin_sees_the_rollup_chart(live_site, browser, screenshot, tabriz,
                                              create_with_upload):
     maragheh = factories.Organization(

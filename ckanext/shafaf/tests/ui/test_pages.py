@@ -50,7 +50,8 @@ def _text(page: str, xpath: str) -> str:
 
 def test_english_pages_keep_ckan_dates(app, tabriz):
     page = app.get("/dataset/tabriz-contracts-1403").body
-    assert 'dir="rtl"' not in page
+    html = lxml.html.fromstring(page)
+    assert html.get("lang") == "en" and html.get("dir") is None
     dates = _text(page, "//p[contains(@class, 'shafaf-dataset-dates')]")
     # CKAN's own format ('December 2, 2026'), not ۱۴۰۵/۰۹/۱۱.
     assert tabriz["dataset"]["metadata_created"][:4] in dates
