@@ -115,7 +115,6 @@ class ShafafPlugin(FederationPermissionLabels, DefaultTranslation, p.SingletonPl
 
     def edit(self, entity: Any) -> None:
         federation_hooks.organization_changed(entity)
-        search_page.organization_changed(entity)
 
     # IFacets
 

@@ -9,25 +9,28 @@ import ckan.lib.search as search
 import ckan.model as model
 from ckan.types import Context
 
-from ckanext.shafaf.federation import labels, rollup, row_search, tree
+from ckanext.shafaf.federation import rollup, row_search, tree
 
 log = logging.getLogger(__name__)
 MUNICIPALITY_FACET = "شهرداری / Municipality"
 
 
 def organization_changed(entity: Any) -> None:
-    """Re-index the private datasets whose read labels follow the organisation's place.
+    """Re-index the datasets of the organisation's subtree: they follow its place.
 
-    Public datasets carry only the label ``public``, so a move in the tree
-    touches the private datasets of the moved subtree and nothing else.
+    A private dataset's read labels name its ancestors (labels.py), and every
+    dataset's ``province`` search field is its top ancestor's title
+    (ui/search_page.py), so a move or a rename touches the whole subtree.
     """
     # IPackageController's create/edit share these names: packages come here too.
     if not isinstance(entity, model.Group) or not entity.is_organization:
         return
     model.Session.flush()  # CKAN's session does not autoflush: the new parent row first
-    ids = labels.private_dataset_ids(tree.subtree_ids(entity.id) or [entity.id])
+    org_ids = tree.subtree_ids(entity.id) or [entity.id]
+    ids = [row[0] for row in model.Session.query(model.Package.id).filter(
+        model.Package.owner_org.in_(org_ids), model.Package.state != "deleted")]
     if ids:
-        log.info("organisation %s changed: re-indexing %d private datasets", entity.name, len(ids))
+        log.info("organisation %s changed: re-indexing %d datasets", entity.name, len(ids))
         search.rebuild(package_ids=ids, quiet=True)
         search.commit()  # rebuild(package_ids=…) defers its commit
 

@@ -53,12 +53,3 @@ def reading_org_ids(user_id: str) -> list[str]:
                     model.Group.is_organization.is_(True), model.Group.state == "active"))
     return [row[0] for row in rows]
 
-
-def private_dataset_ids(org_ids: list[str]) -> list[str]:
-    """The private datasets whose labels depend on where these organisations hang."""
-    if not org_ids:
-        return []
-    rows = (model.Session.query(model.Package.id)
-            .filter(model.Package.owner_org.in_(org_ids),
-                    model.Package.private.is_(True), model.Package.state != "deleted"))
-    return [row[0] for row in rows]

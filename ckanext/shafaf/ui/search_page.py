@@ -12,9 +12,6 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from persiantools import digits as pt_digits
 
-import ckan.lib.search as search
-import ckan.model as model
-
 from ckanext.shafaf.federation import tree
 from ckanext.shafaf.ui import dates
 
@@ -56,24 +53,6 @@ def add_province(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if province:
         pkg_dict["province"] = province
     return pkg_dict
-
-
-def organization_changed(entity: Any) -> None:
-    """Re-index the public datasets below an edited organisation: their province
-    follows its title and its place in the tree.
-
-    (The federation hook re-indexes the private ones, whose read labels move too.)
-    """
-    if not isinstance(entity, model.Group) or not entity.is_organization:
-        return
-    model.Session.flush()  # the new parent row or title first (no autoflush)
-    org_ids = tree.subtree_ids(entity.id) or [entity.id]
-    ids = [row[0] for row in model.Session.query(model.Package.id).filter(
-        model.Package.owner_org.in_(org_ids), model.Package.private.is_(False),
-        model.Package.state != "deleted")]
-    if ids:
-        search.rebuild(package_ids=ids, quiet=True)
-        search.commit()
 
 
 def dataset_facets(facets: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
