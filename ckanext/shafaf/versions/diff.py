@@ -137,20 +137,17 @@ def _frozen(row: Row) -> tuple[tuple[str, str], ...]:
 
 def _multiset(old: Sequence[Row], new: Sequence[Row]) -> tuple[list[Row], list[Row]]:
     """(removed, added): rows by count, so a duplicated row dropped once shows once."""
-    remaining = Counter(_frozen(r) for r in new)
-    removed = []
-    for row in old:
+    return _unmatched(old, new), _unmatched(new, old)
+
+
+def _unmatched(rows: Sequence[Row], others: Sequence[Row]) -> list[Row]:
+    """The rows of ``rows`` left over once each is paired with an equal one of ``others``."""
+    remaining = Counter(_frozen(r) for r in others)
+    left = []
+    for row in rows:
         frozen = _frozen(row)
         if remaining[frozen] > 0:
             remaining[frozen] -= 1
         else:
-            removed.append(row)
-    spare = Counter(_frozen(r) for r in old)
-    added = []
-    for row in new:
-        frozen = _frozen(row)
-        if spare[frozen] > 0:
-            spare[frozen] -= 1
-        else:
-            added.append(row)
-    return removed, added
+            left.append(row)
+    return left
