@@ -9,20 +9,15 @@ from ckan.tests import helpers
 
 from ckanext.shafaf.federation import rollup
 from ckanext.shafaf.simulator.portal import PortalSimulator
-from ckanext.shafaf.simulator.server import serve
 from ckanext.shafaf.tests.harvest_jobs.conftest import (  # noqa: F401  (fixtures)
-    MARKS, make_source, municipality, province, run_job)
+    MARKS, make_source, municipality, province, run_job, yazd_portal)
 
 pytestmark = [*MARKS, pytest.mark.ckan_config("ckanext.shafaf.rollup.in_background", False)]
 
 
 @pytest.fixture
 def portal() -> Iterator[PortalSimulator]:
-    sim = PortalSimulator(hold_seconds=4)
-    with serve(sim) as url:
-        sim.url = url  # type: ignore[attr-defined]
-        sim.set_years("yazd", "contracts", [1401, 1402, 1403])
-        sim.set_size("yazd", "contracts", 12)
+    with yazd_portal([1401, 1402, 1403], 12) as sim:
         yield sim
 
 

@@ -8,8 +8,9 @@ Redis hop (one test in test_queue_run.py goes through the Redis queues).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 import pytest
 
@@ -20,6 +21,8 @@ from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (fix
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
+from ckanext.shafaf.simulator.portal import PortalSimulator
+from ckanext.shafaf.simulator.server import serve
 from ckanext.shafaf.testing import site_config_marks
 
 PLUGINS = ("activity datastore scheming_datasets scheming_organizations harvest shafaf "
@@ -74,6 +77,18 @@ def run_job(source_id: str) -> JobResult:
 
 def _site_user() -> str:
     return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+@contextmanager
+def yazd_portal(years: Sequence[int], size: int,
+                hold_seconds: int = 4) -> Iterator[PortalSimulator]:
+    """A served portal simulator whose Yazd contracts export has these years and rows."""
+    sim = PortalSimulator(hold_seconds=hold_seconds)
+    sim.set_years("yazd", "contracts", list(years))
+    sim.set_size("yazd", "contracts", size)
+    with serve(sim) as url:
+        sim.url = url  # type: ignore[attr-defined]
+        yield sim
 
 
 def make_source(url: str, source_type: str, owner_org: str, config: dict[str, Any],

@@ -10,9 +10,9 @@ from ckan.tests import factories, helpers
 from ckanext.activity.model import Activity
 
 from ckanext.shafaf.simulator.portal import PortalSimulator
-from ckanext.shafaf.simulator.server import serve
 from ckanext.shafaf.tests.web import PASSWORD, logged_in_client
-from ckanext.shafaf.tests.harvest_jobs.conftest import MARKS, datasets_of, make_source, run_job
+from ckanext.shafaf.tests.harvest_jobs.conftest import (
+    MARKS, datasets_of, make_source, run_job, yazd_portal)
 
 pytestmark = MARKS
 
@@ -28,11 +28,7 @@ SOURCES = [  # (city, kind, path, profile)
 
 @pytest.fixture
 def portal() -> Iterator[PortalSimulator]:
-    sim = PortalSimulator(hold_seconds=4)
-    with serve(sim) as url:
-        sim.url = url  # type: ignore[attr-defined]
-        sim.set_years("yazd", "contracts", [1402, 1403])
-        sim.set_size("yazd", "contracts", 30)
+    with yazd_portal([1402, 1403], 30) as sim:
         yield sim
 
 

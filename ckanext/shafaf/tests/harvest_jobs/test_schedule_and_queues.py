@@ -16,19 +16,15 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 from ckanext.shafaf.harvesters import schedule
 from ckanext.shafaf.harvesters.settings import spool_dir
 from ckanext.shafaf.simulator.portal import PortalSimulator
-from ckanext.shafaf.simulator.server import serve
-from ckanext.shafaf.tests.harvest_jobs.conftest import MARKS, datasets_of, make_source, run_job
+from ckanext.shafaf.tests.harvest_jobs.conftest import (
+    MARKS, datasets_of, make_source, run_job, yazd_portal)
 
 pytestmark = MARKS
 
 
 @pytest.fixture
 def portal() -> Iterator[PortalSimulator]:
-    sim = PortalSimulator(hold_seconds=3)
-    sim.set_years("yazd", "contracts", [1403])
-    sim.set_size("yazd", "contracts", 10)
-    with serve(sim) as url:
-        sim.url = url  # type: ignore[attr-defined]
+    with yazd_portal([1403], 10, hold_seconds=3) as sim:
         yield sim
 
 

@@ -12,18 +12,14 @@ from ckanext.shafaf.simulator.ckan_api import CkanCatalogue
 from ckanext.shafaf.simulator import records
 from ckanext.shafaf.simulator.portal import PortalSimulator
 from ckanext.shafaf.simulator.server import serve
-from ckanext.shafaf.tests.harvest_jobs.conftest import MARKS, make_source, run_job
+from ckanext.shafaf.tests.harvest_jobs.conftest import MARKS, make_source, run_job, yazd_portal
 
 pytestmark = MARKS
 
 
 @pytest.fixture
 def portal() -> Iterator[PortalSimulator]:
-    sim = PortalSimulator(hold_seconds=4)
-    with serve(sim) as url:
-        sim.url = url  # type: ignore[attr-defined]
-        sim.set_years("yazd", "contracts", [1402, 1403])
-        sim.set_size("yazd", "contracts", 30)
+    with yazd_portal([1402, 1403], 30) as sim:
         yield sim
 
 
