@@ -42,9 +42,8 @@ def province_of(owner_org: str | None) -> str | None:
     """Title of the top organisation above ``owner_org`` (itself when it has no parent)."""
     if not owner_org:
         return None
-    chain = tree.ancestors(owner_org)
-    top = chain[0] if chain else tree.get_org(owner_org)
-    return top.title or top.name if top is not None else None
+    found = tree.top(owner_org)
+    return (found[1] or found[0]) if found is not None else None
 
 
 def add_province(pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -52,6 +52,22 @@ class TestTreeApi:
         with pytest.raises(tk.ObjectNotFound):
             helpers.call_action("shafaf_organization_tree", id="no-such-org")
 
+    def test_top_is_the_highest_active_organisation_above(self) -> None:
+        province = factories.Organization(name="fars", title="استان فارس", org_level="province")
+        county = member_org("shiraz-county", province, title="شهرستان شیراز", org_level="county")
+        city = member_org("shiraz", county, title="شهرداری شیراز")
+        alone = factories.Organization(name="alone", title="شهرداری تنها",
+                                       org_level="municipality")
+        assert tree.top(city["id"]) == ("fars", "استان فارس")
+        assert tree.top("shiraz") == ("fars", "استان فارس")
+        assert tree.top(province["id"]) == ("fars", "استان فارس")
+        assert tree.top(alone["id"]) == ("alone", "شهرداری تنها")
+        assert tree.top("no-such-org") is None
+        helpers.call_action("organization_delete", id=province["id"])
+        assert tree.top(city["id"]) == ("shiraz-county", "شهرستان شیراز")
+        helpers.call_action("organization_delete", id=city["id"])
+        assert tree.top(city["id"]) is None
+
     def test_update_without_groups_keeps_the_parent(self, federation: Federation) -> None:
         helpers.call_action("organization_patch", id="tabriz", description="تغییر توضیح")
         assert _parent_name(federation.tabriz) == "east-azerbaijan"
