@@ -33,6 +33,10 @@ SORT_COLUMNS = COLUMNS | DATE_COLUMNS
 BLOB_FIELDS = ("data_dict", "validated_data_dict")
 MAX_ROWS = 100000
 NO_RANK = "0.0"
+# Sort fields with a btree index (migrations 0a1f3c2d4e5b, 5f6071829304):
+# a page sorted by one of them is read in index order and stops after
+# `rows` hits, instead of ranking and sorting every hit.
+INDEXED_SORTS = frozenset(("metadata_modified", "name", "title_string"))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -120,11 +124,25 @@ def _where(request: SearchRequest, compiler: Compiler) -> str:
     return " AND ".join(f"({c})" for c in clauses)
 
 
-def _rank(compiler: Compiler) -> str:
+def _rank(compiler: Compiler, table: str = "d") -> str:
     if not compiler.rank_queries:
         return NO_RANK
     compiler.params["rank_q"] = " | ".join(f"({q})" for q in compiler.rank_queries)
-    return f"ts_rank('{RANK_WEIGHTS}', d.tsv, CAST(:rank_q AS tsquery))"
+    return f"ts_rank('{RANK_WEIGHTS}', {table}.tsv, CAST(:rank_q AS tsquery))"
+
+
+def _read_in_index_order(request: SearchRequest, rank: str, facets: bool) -> bool:
+    """Whether the page can be read in the order of a btree index.
+
+    Then nothing needs every hit at once: the count is one scan, the page
+    another that stops after `start + rows` hits, and the score is computed
+    for the page's rows only. With facets (which need every hit) or a sort
+    by score, the hits are materialised once instead."""
+    if facets:
+        return False
+    keys = [name for name, _ in request.sort
+            if not (name == "score" and rank == NO_RANK)]
+    return bool(keys) and keys[0] in INDEXED_SORTS and "score" not in keys
 
 
 def _order_by(request: SearchRequest, rank: str, params: dict[str, Any]
@@ -188,17 +206,22 @@ def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:
         f"ORDER BY c DESC, v COLLATE \"C\" ASC {limit}"))
 
 
-def _page_sql(request: SearchRequest, order: list[str]) -> str:
+def _page_sql(request: SearchRequest, order: list[str],
+              page_score: Optional[str] = None) -> str:
     """The requested page, in order: a bounded (top-N) sort of the hits, the
-    stored documents joined for those rows only."""
+    stored documents joined for those rows only. `page_score` (on `p`) is
+    computed for the page's rows when the hits do not carry a score."""
     wanted = set(request.fl)
     blobs = [b for b in BLOB_FIELDS if b in wanted or "*" in wanted]
     fields = ", ".join(["'doc', st.doc", "'score', p.score"]
                        + [f"'{b}', st.{b}" for b in blobs])
     by = ", ".join(order)
+    page = (f"SELECT * FROM hits p ORDER BY {by} "
+            "LIMIT :page_rows OFFSET :page_start")
+    if page_score is not None:
+        page = f"SELECT p.*, {page_score} AS score FROM ({page}) p"
     return (f"(SELECT coalesce(json_agg(json_build_object({fields}) ORDER BY {by}), '[]') "
-            f"FROM (SELECT * FROM hits p ORDER BY {by} "
-            f"LIMIT :page_rows OFFSET :page_start) p "
+            f"FROM ({page}) p "
             f"JOIN {STORED} st ON st.id = p.id AND st.site_id = p.site_id)")
 
 
@@ -227,19 +250,28 @@ def execute(conn: sa.engine.Connection, request: SearchRequest
     keys, order = _order_by(request, rank, params)
     facets = request.facet and bool(request.facet_fields)
     counted = facet_counts.public_catalogue(request)
+    page_score = None
+    score_column = f"{rank} AS score"
     if counted:
         params.update(counted)
         total, facet_columns, materialized = facet_counts.total_sql(), [], "NOT MATERIALIZED"
         facet_sql = facet_counts.facets_sql(request, params) if facets else "'[]'::json"
+    elif _read_in_index_order(request, rank, facets):
+        # the hits stay a view: the count and the page are planned apart
+        total, facet_columns, materialized = (
+            "(SELECT count(*) FROM hits)", [], "NOT MATERIALIZED")
+        facet_sql = "'[]'::json"
+        if rank != NO_RANK:
+            score_column, page_score = "d.tsv", _rank(compiler, "p")
     else:
         total, materialized = "(SELECT count(*) FROM hits)", "MATERIALIZED"
         # only the requested facet values travel with the hits, not whole documents
         facet_columns = [f"{_facet_value(name, i)} AS f{i}"
                          for i, name in enumerate(request.facet_fields)] if facets else []
         facet_sql = _facet_sql(request, params) if facets else "'[]'::json"
-    hit_columns = ", ".join(["d.id", "d.site_id", "d.indexed_at", f"{rank} AS score"]
+    hit_columns = ", ".join(["d.id", "d.site_id", "d.indexed_at", score_column]
                             + keys + facet_columns)
-    page = _page_sql(request, order) if request.rows else "'[]'::json"
+    page = _page_sql(request, order, page_score) if request.rows else "'[]'::json"
     params.update(page_rows=request.rows, page_start=request.start)
     sql = (f"WITH hits AS {materialized} (SELECT {hit_columns} FROM {FROM} "
            f"WHERE {where}) SELECT {total} AS total, "

@@ -119,3 +119,63 @@ def test_facets_with_and_without_a_site_filter(titled):
     assert site == general == {
         "res_format": {"CSV": 1, "PDF": 1, "XLS": 1},
         "fiscal_year": {"1399": 1, "1402": 1, "سال ۱۴۰۰": 1, "1401": 1}}
+
+
+@pytest.fixture
+def sortable(clean_db, clean_index):
+    """Twelve datasets, some with the word in the title, some in the notes
+    only, with titles out of creation order and two equal titles."""
+    org = factories.Organization(name="org-s")
+    for i in range(12):
+        title = (f"قرارداد پروژه {(i * 5) % 12:02d}" if i % 3 else
+                 f"گزارش سالانه {(i * 7) % 12:02d}")
+        if i in (4, 8):
+            title = "قرارداد تکراری"
+        factories.Dataset(name=f"sorted-{i:02d}", title=title, owner_org=org["id"],
+                          notes="متن قرارداد" if i % 2 else "متن دیگر")
+
+
+@pytest.mark.ckan_config("ckanext.shafaf.search.cache_seconds", 0)
+@pytest.mark.parametrize("sort", [
+    "metadata_modified desc", "metadata_modified asc", "title_string asc",
+    "title_string desc", "name asc", "name desc, score desc",
+    "metadata_modified desc, title_string asc"])
+@pytest.mark.parametrize("q, start", [("قرارداد", 0), ("قرارداد", 3),
+                                       ("*:*", 0), ("*:*", 7)])
+def test_index_order_pages_equal_the_materialised_path(sortable, monkeypatch,
+                                                        sort, q, start):
+    """Read in index order (count and page apart, the score computed for the
+    page only) or from materialised hits: the same count, page and scores."""
+    from ckanext.shafaf.search import executor
+
+    def page():
+        result = package_search(q=q, sort=sort, rows=4, start=start,
+                                fl="name,score")
+        return result["count"], [(r["name"], round(r["score"], 6))
+                                 for r in result["results"]]
+
+    fast = page()
+    monkeypatch.setattr(executor, "INDEXED_SORTS", frozenset())
+    slow = page()
+    assert fast == slow
+    assert fast[0] == (12 if q == "*:*" else 10) and len(fast[1]) == 4
+    if q != "*:*":
+        assert any(score > 0 for _, score in fast[1])
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"q": "قرارداد", "sort": "metadata_modified desc"}, True),
+    ({"q": "قرارداد", "sort": "title_string asc, score desc"}, False),
+    ({"q": "*:*", "sort": "score desc, metadata_modified desc"}, True),
+    ({"q": "قرارداد", "sort": "score desc, metadata_modified desc"}, False),
+    ({"q": "قرارداد", "sort": "fiscal_year asc"}, False),
+    ({"q": "*:*", "sort": "name asc", "facet": "true", "facet.field": ["tags"]}, False),
+])
+def test_which_requests_are_read_in_index_order(params, expected):
+    from ckanext.shafaf.search import executor
+    request = executor.SearchRequest.from_solr_params(None, params)
+    compiler = executor.Compiler()
+    executor._where(request, compiler)
+    facets = request.facet and bool(request.facet_fields)
+    assert executor._read_in_index_order(
+        request, executor._rank(compiler), facets) is expected
