@@ -232,15 +232,17 @@ def bench_queries(repeat: int, only: list[str] | None = None,
         set_cache(0)
         hits = run_action(params)["count"]
         naive_hits = run_naive(where, facets, params) if scan else 0
-        for i in range(repeat):
+        for _ in range(repeat):
             cold.append(timed(lambda: run_action(params)) * 1000)
-            if scan and i < NAIVE_REPEAT:  # seconds a run: fewer keep it bearable
-                naive.append(timed(lambda: run_naive(where, facets, params)) * 1000)
-        naive = naive or [float("nan")]
         set_cache(300)
         run_action(params)
         for _ in range(repeat):
             warm.append(timed(lambda: run_action(params)) * 1000)
+        # after ours, not between: a scan of seconds reading both tables
+        # evicts the index's pages from shared_buffers before every run
+        for _ in range(NAIVE_REPEAT if scan else 0):  # seconds a run
+            naive.append(timed(lambda: run_naive(where, facets, params)) * 1000)
+        naive = naive or [float("nan")]
         r = {"shape": name, "hits": hits, "naive_hits": naive_hits,
              "p50": statistics.median(cold), "p95": percentile(cold, 95),
              "warm_p50": statistics.median(warm), "warm_p95": percentile(warm, 95),
@@ -268,6 +270,7 @@ def main() -> None:
     with ckan_app(DATABASE, fresh=not args.queries_only):
         import ckan.model as model
         if args.queries_only:
+            print(memory_line(), flush=True)
             summarise(bench_queries(args.repeat, args.shapes, not args.no_scan))
             return
         docs = seed(args.datasets)
@@ -282,8 +285,26 @@ def main() -> None:
         with model.meta.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE shafaf_search_doc")
             conn.exec_driver_sql("ANALYZE shafaf_search_stored")
+        print(memory_line(), flush=True)
         results = bench_queries(args.repeat)
     summarise(results)
+
+
+def memory_line() -> str:
+    """Whether the searched table and its indexes fit in PostgreSQL's own
+    cache: a broad query visits most of the table's pages, and a page read
+    from the OS cache instead of shared_buffers costs several times more
+    (RESULTS.md, 2026-12-02 evening)."""
+    import ckan.model as model
+    with model.meta.engine.connect() as conn:
+        buffers = conn.exec_driver_sql("SHOW shared_buffers").scalar()
+        row = conn.exec_driver_sql(
+            "SELECT pg_size_pretty(pg_relation_size('shafaf_search_doc')), "
+            "pg_size_pretty(pg_indexes_size('shafaf_search_doc')), "
+            "pg_relation_size('shafaf_search_doc') + pg_indexes_size('shafaf_search_doc')"
+            " <= pg_size_bytes(current_setting('shared_buffers'))").one()
+    return (f"shared_buffers {buffers}; shafaf_search_doc {row[0]} + indexes {row[1]}"
+            f" ({'fits' if row[2] else 'does NOT fit'} in shared_buffers)")
 
 
 def summarise(results: list[dict[str, Any]]) -> None:

@@ -181,17 +181,17 @@ def _facet_value(name: str, i: int) -> str:
 def _facet_values(i: int, unique_ids: bool) -> str:
     """(v, id) rows: the values of shafaf_values() of each hit, a dataset
     counted once per value. A scalar is read directly and only lists are
-    expanded; with unique ids (one site) a scalar needs no de-duplication."""
+    expanded. The index holds each list value once (documents.distinct_values,
+    migration 6071829304a5), so with unique ids (one site) nothing needs
+    de-duplication: a DISTINCT per hit cost 5 µs, 0.38 s for the tags of
+    60,000 hits."""
     scalar = (f"SELECT h.f{i} #>> '{{}}' AS v, h.id FROM hits h "
               f"WHERE jsonb_typeof(h.f{i}) NOT IN ('array', 'null')")
-    listed = (f"SELECT x AS v, h.id FROM hits h, LATERAL (SELECT DISTINCT x FROM "
-              f"jsonb_array_elements_text(h.f{i}) x WHERE x IS NOT NULL) e "
+    listed = (f"SELECT x AS v, h.id FROM hits h, jsonb_array_elements_text(h.f{i}) x "
               f"WHERE jsonb_typeof(h.f{i}) = 'array'")
     if unique_ids:
         return f"{scalar} UNION ALL {listed}"
-    return (f"SELECT DISTINCT v, id FROM ({scalar} UNION ALL SELECT jsonb_array_"
-            f"elements_text(h.f{i}) AS v, h.id FROM hits h "
-            f"WHERE jsonb_typeof(h.f{i}) = 'array') e")
+    return f"SELECT DISTINCT v, id FROM ({scalar} UNION ALL {listed}) e"
 
 
 def _facet_sql(request: SearchRequest, params: dict[str, Any]) -> str:

@@ -179,3 +179,52 @@ def test_which_requests_are_read_in_index_order(params, expected):
     facets = request.facet and bool(request.facet_fields)
     assert executor._read_in_index_order(
         request, executor._rank(compiler), facets) is expected
+
+
+def test_list_values_are_indexed_once():
+    from ckanext.shafaf.search.documents import distinct_values
+    assert distinct_values(["CSV", "PDF", "CSV", 1, "1", None, None, True, "true",
+                            {"a": 1}, {"a": 1}]) == ["CSV", "PDF", 1, None, True, {"a": 1}]
+
+
+def _migration(name: str):
+    import importlib.util
+    import os
+    import ckanext.shafaf
+    path = os.path.join(os.path.dirname(ckanext.shafaf.__file__), "migration",
+                        "shafaf", "versions", name)
+    spec = importlib.util.spec_from_file_location(name[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.ckan_config("ckanext.shafaf.search.cache_seconds", 0)
+def test_rows_indexed_with_repeated_list_values_are_rewritten(titled):
+    """A row written before list values were kept once counts its dataset
+    three times for CSV; migration 6071829304a5 makes that once again,
+    without touching other rows or the maintained facet counts."""
+    site = [f'+site_id:"{config.get("ckan.site_id")}"']
+    counts = ("SELECT value, n FROM shafaf_search_facet_count "
+              "WHERE field = 'res_format' ORDER BY value, n")
+    with engine().begin() as conn:
+        conn.execute(sa.text(
+            "UPDATE shafaf_search_doc SET doc = jsonb_set(doc, '{res_format}', "
+            "'[\"CSV\", \"CSV\", \"PDF\", null, \"CSV\", null]') WHERE name = 'bus-title'"))
+        before = conn.execute(sa.text(counts)).all()
+        others = conn.execute(sa.text(
+            "SELECT name, doc FROM shafaf_search_doc WHERE name <> 'bus-title' "
+            "ORDER BY name")).all()
+    assert _facets(site)["res_format"]["CSV"] == 3      # the stale row
+    with engine().begin() as conn:
+        conn.execute(sa.text(_migration(
+            "6071829304a5_search_distinct_list_values.py").DISTINCT_LISTS))
+        doc = conn.execute(sa.text(
+            "SELECT doc FROM shafaf_search_doc WHERE name = 'bus-title'")).scalar()
+        assert conn.execute(sa.text(counts)).all() == before
+        assert conn.execute(sa.text(
+            "SELECT name, doc FROM shafaf_search_doc WHERE name <> 'bus-title' "
+            "ORDER BY name")).all() == others
+    assert doc["res_format"] == ["CSV", "PDF", None]
+    assert _facets(site)["res_format"] == {"CSV": 1, "PDF": 2, "XLS": 1}
+    assert name_set(package_search(fq="res_format:PDF")) == {"bus-title", "bus-notes"}
