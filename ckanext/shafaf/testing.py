@@ -7,7 +7,10 @@ emptied here (search index, dataset versions).
 """
 from __future__ import annotations
 
+import glob
+import importlib.util
 import os
+from types import ModuleType
 from typing import Callable
 
 import pytest
@@ -21,6 +24,18 @@ from ckanext.shafaf.search import cache
 
 MIGRATIONS_INI = os.path.join(
     os.path.dirname(ckanext.shafaf.__file__), "migration", "shafaf", "alembic.ini")
+MIGRATION_VERSIONS = os.path.join(os.path.dirname(MIGRATIONS_INI), "versions")
+
+
+def migration_module(suffix: str) -> ModuleType:
+    """The migration `<revision>_<suffix>.py`, loaded as a module: its file
+    name starts with a digit, so it cannot be imported by name."""
+    path, = glob.glob(os.path.join(MIGRATION_VERSIONS, f"*_{suffix}.py"))
+    spec = importlib.util.spec_from_file_location(f"_shafaf_migration_{suffix}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def upgrade_shafaf_db() -> None:

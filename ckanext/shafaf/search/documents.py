@@ -113,7 +113,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def _as_text(value: Any) -> Any:
-    """A list value as PostgreSQL's jsonb_array_elements_text prints it."""
+    """A list value as PostgreSQL's jsonb_array_elements_text prints it
+    (strings, numbers, booleans; an object as one canonical JSON text)."""
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -17,6 +17,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.shafaf.search.connection import PostgresConnection, engine
 from ckanext.shafaf.search.persian import text_query
+from ckanext.shafaf.testing import migration_module
 
 
 def package_search(**kwargs):
@@ -187,18 +188,6 @@ def test_list_values_are_indexed_once():
                             {"a": 1}, {"a": 1}]) == ["CSV", "PDF", 1, None, True, {"a": 1}]
 
 
-def _migration(name: str):
-    import importlib.util
-    import os
-    import ckanext.shafaf
-    path = os.path.join(os.path.dirname(ckanext.shafaf.__file__), "migration",
-                        "shafaf", "versions", name)
-    spec = importlib.util.spec_from_file_location(name[:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.ckan_config("ckanext.shafaf.search.cache_seconds", 0)
 def test_rows_indexed_with_repeated_list_values_are_rewritten(titled):
     """A row written before list values were kept once counts its dataset
@@ -217,8 +206,8 @@ def test_rows_indexed_with_repeated_list_values_are_rewritten(titled):
             "ORDER BY name")).all()
     assert _facets(site)["res_format"]["CSV"] == 3      # the stale row
     with engine().begin() as conn:
-        conn.execute(sa.text(_migration(
-            "6071829304a5_search_distinct_list_values.py").DISTINCT_LISTS))
+        conn.execute(sa.text(
+            migration_module("search_distinct_list_values").DISTINCT_LISTS))
         doc = conn.execute(sa.text(
             "SELECT doc FROM shafaf_search_doc WHERE name = 'bus-title'")).scalar()
         assert conn.execute(sa.text(counts)).all() == before

@@ -6,10 +6,8 @@ scratch database this module creates and drops; no CKAN app or fixtures.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
-import pathlib
 from typing import Any, Iterator, Optional
 
 import pytest
@@ -19,13 +17,13 @@ from ckanext.shafaf.search.lucene import QuerySyntaxError, parse
 from ckanext.shafaf.search.persian import TsvectorBuilder
 from ckanext.shafaf.search.executor import FROM
 from ckanext.shafaf.search.sql import Compiler, resolve_date
+from ckanext.shafaf.testing import migration_module
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/"
 # one scratch database per process: concurrent test runs must not collide
 SCRATCH = f"shafaf_sqlc_test_{os.getpid()}"
 NOW = dt.datetime.now(dt.timezone.utc)
 ZWNJ = "\u200c"
-MIGRATIONS = pathlib.Path(__file__).parents[2] / "migration" / "shafaf" / "versions"
 
 ROWS: list[dict[str, Any]] = [
     dict(id="d1", name="water-quality", state="active", capacity="public",
@@ -101,11 +99,7 @@ class _Op:
 
 
 def _migration_ddl() -> list[str]:
-    path = next(MIGRATIONS.glob("*_create_search_doc.py"))
-    spec = importlib.util.spec_from_file_location("_shafaf_search_migration", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = migration_module("create_search_doc")
     op = _Op()
     setattr(module, "op", op)
     module.upgrade()
