@@ -80,6 +80,11 @@ class SearchRequest:
     mm: str = "2<-1 5<80%"
     q_op: str = "AND"
 
+    @property
+    def wants_facets(self) -> bool:
+        """Solr counts facets only when asked to and given a field."""
+        return self.facet and bool(self.facet_fields)
+
     @classmethod
     def from_solr_params(cls, q: Optional[str], params: dict[str, Any]) -> "SearchRequest":
         q = q if q is not None else params.get("q")
@@ -131,14 +136,14 @@ def _rank(compiler: Compiler, table: str = "d") -> str:
     return f"ts_rank('{RANK_WEIGHTS}', {table}.tsv, CAST(:rank_q AS tsquery))"
 
 
-def _read_in_index_order(request: SearchRequest, rank: str, facets: bool) -> bool:
+def _read_in_index_order(request: SearchRequest, rank: str) -> bool:
     """Whether the page can be read in the order of a btree index.
 
     Then nothing needs every hit at once: the count is one scan, the page
     another that stops after `start + rows` hits, and the score is computed
     for the page's rows only. With facets (which need every hit) or a sort
     by score, the hits are materialised once instead."""
-    if facets:
+    if request.wants_facets:
         return False
     keys = [name for name, _ in request.sort
             if not (name == "score" and rank == NO_RANK)]
@@ -248,7 +253,7 @@ def execute(conn: sa.engine.Connection, request: SearchRequest
     rank = _rank(compiler)
     params = compiler.params
     keys, order = _order_by(request, rank, params)
-    facets = request.facet and bool(request.facet_fields)
+    facets = request.wants_facets
     counted = facet_counts.public_catalogue(request)
     page_score = None
     score_column = f"{rank} AS score"
@@ -256,7 +261,7 @@ def execute(conn: sa.engine.Connection, request: SearchRequest
         params.update(counted)
         total, facet_columns, materialized = facet_counts.total_sql(), [], "NOT MATERIALIZED"
         facet_sql = facet_counts.facets_sql(request, params) if facets else "'[]'::json"
-    elif _read_in_index_order(request, rank, facets):
+    elif _read_in_index_order(request, rank):
         # the hits stay a view: the count and the page are planned apart
         total, facet_columns, materialized = (
             "(SELECT count(*) FROM hits)", [], "NOT MATERIALIZED")

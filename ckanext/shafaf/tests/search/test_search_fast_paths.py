@@ -177,9 +177,8 @@ def test_which_requests_are_read_in_index_order(params, expected):
     request = executor.SearchRequest.from_solr_params(None, params)
     compiler = executor.Compiler()
     executor._where(request, compiler)
-    facets = request.facet and bool(request.facet_fields)
     assert executor._read_in_index_order(
-        request, executor._rank(compiler), facets) is expected
+        request, executor._rank(compiler)) is expected
 
 
 def test_list_values_are_indexed_once():
@@ -196,14 +195,14 @@ def test_rows_indexed_with_repeated_list_values_are_rewritten(titled):
     site = [f'+site_id:"{config.get("ckan.site_id")}"']
     counts = ("SELECT value, n FROM shafaf_search_facet_count "
               "WHERE field = 'res_format' ORDER BY value, n")
+    other_rows = ("SELECT name, doc FROM shafaf_search_doc WHERE name <> 'bus-title' "
+                  "ORDER BY name")
     with engine().begin() as conn:
         conn.execute(sa.text(
             "UPDATE shafaf_search_doc SET doc = jsonb_set(doc, '{res_format}', "
             "'[\"CSV\", \"CSV\", \"PDF\", null, \"CSV\", null]') WHERE name = 'bus-title'"))
         before = conn.execute(sa.text(counts)).all()
-        others = conn.execute(sa.text(
-            "SELECT name, doc FROM shafaf_search_doc WHERE name <> 'bus-title' "
-            "ORDER BY name")).all()
+        others = conn.execute(sa.text(other_rows)).all()
     assert _facets(site)["res_format"]["CSV"] == 3      # the stale row
     with engine().begin() as conn:
         conn.execute(sa.text(
@@ -211,9 +210,7 @@ def test_rows_indexed_with_repeated_list_values_are_rewritten(titled):
         doc = conn.execute(sa.text(
             "SELECT doc FROM shafaf_search_doc WHERE name = 'bus-title'")).scalar()
         assert conn.execute(sa.text(counts)).all() == before
-        assert conn.execute(sa.text(
-            "SELECT name, doc FROM shafaf_search_doc WHERE name <> 'bus-title' "
-            "ORDER BY name")).all() == others
+        assert conn.execute(sa.text(other_rows)).all() == others
     assert doc["res_format"] == ["CSV", "PDF", None]
     assert _facets(site)["res_format"] == {"CSV": 1, "PDF": 2, "XLS": 1}
     assert name_set(package_search(fq="res_format:PDF")) == {"bus-title", "bus-notes"}
